@@ -1,0 +1,184 @@
+"""The ``govindex`` command. Thin: it parses arguments, calls services and prints.
+
+Exit status: 0 done, 2 bad input or usage (nothing written), 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from govindex.scoring import FrameworkError, available_frameworks, load_framework, score_values
+from govindex.scoring.table_input import TableInputError, parse_score_table
+from govindex.tabular import TableError, read_table, write_rows
+
+BAD_INPUT = 2
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    try:
+        infos = available_frameworks()
+    except FrameworkError as error:
+        _err(str(error))
+        return BAD_INPUT
+    width = max(len(info.id) for info in infos)
+    for info in infos:
+        name = info.name_vi if args.language == "vi" else info.name_en
+        print(f"{info.id:<{width}}  v{info.version:<12} {info.leaves:>4} leaves  {name}")
+    if args.check:
+        print(f"{len(infos)} framework file(s) valid.")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    try:
+        framework = load_framework(args.framework)
+        table = read_table(Path(args.input))
+        parsed = parse_score_table(framework, table.header, table.rows, table.row_numbers)
+    except (FrameworkError, TableError) as error:
+        _err(str(error))
+        return BAD_INPUT
+    except TableInputError as error:
+        _err(f"{args.input}: {len(error.problems)} problem(s); nothing was written.")
+        _err(str(error))
+        return BAD_INPUT
+    for warning in parsed.warnings:
+        _err(f"warning: {warning}")
+    result = score_values(framework, parsed.units, parsed.values, parsed.applicable)
+    rows = result.summary_rows(args.language)
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float):
+                row[key] = round(value, args.decimals)
+    columns = ["unit", "score", "rank", "class", *(area.id for area in framework.areas)]
+    output = Path(args.output) if args.output else None
+    try:
+        text = write_rows(rows, columns, output, args.format)
+    except TableError as error:
+        _err(str(error))
+        return BAD_INPUT
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        _err(f"wrote {len(rows)} unit(s) to {output}")
+    return 0
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if os.environ.get("GOVINDEX_ENV") == "production":
+        _err(
+            "govindex demo refuses to run with GOVINDEX_ENV=production (it creates demo sign-ins)."
+        )
+        return BAD_INPUT
+    _django()
+    from django.core.management import call_command
+
+    from govindex.demo import DEMO_PASSWORD, build_demo, demo_exists, demo_people
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo_exists() and not args.rebuild:
+        print("The demo database is already built (govindex demo --rebuild starts over).")
+    else:
+        print(build_demo(seed=args.seed, rebuild=args.rebuild, progress=print).describe())
+    print(f"\nOpen http://127.0.0.1:{args.port}/ for the city ranking (public, no sign-in).")
+    print(f"Demo sign-ins, password {DEMO_PASSWORD!r}:")
+    for person in demo_people():
+        print(f"  {person.username:<16} {person.role_label}")
+    print(
+        f"The administrator ({next(p.username for p in demo_people() if p.superuser)}) can use http://127.0.0.1:{args.port}/admin/ now; the other "
+        "roles' screens arrive with the assessment workflow."
+    )
+    if args.serve:
+        return _serve(args.port)
+    return 0
+
+
+def _serve(port: int) -> int:
+    from django.core.management import call_command
+
+    print(f"\nServing GovIndex on http://127.0.0.1:{port}/  (Ctrl+C stops it)")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    return _serve(args.port)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["govindex manage", *args.arguments])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govindex",
+        description="GovIndex: measure, explain and raise administrative-reform performance.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    frameworks = commands.add_parser("frameworks", help="list the methodology files")
+    frameworks.add_argument("--check", action="store_true", help="validate every file")
+    frameworks.add_argument("--language", choices=("vi", "en"), default="vi")
+    frameworks.set_defaults(handler=cmd_frameworks)
+
+    score = commands.add_parser(
+        "score",
+        help="score units from a CSV/XLSX file",
+        description="Score units from a CSV or XLSX file whose first column names the unit and "
+        "whose other columns are the framework's leaf ids. Empty cell = missing (N/A); "
+        "KAD = the criterion does not apply.",
+    )
+    score.add_argument(
+        "--framework", required=True, help="framework id (see 'govindex frameworks')"
+    )
+    score.add_argument("--input", required=True, help="CSV or XLSX file")
+    score.add_argument("--output", help="write here instead of standard output")
+    score.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    score.add_argument("--decimals", type=int, default=2, help="rounding of printed numbers")
+    score.add_argument("--language", choices=("vi", "en", "id"), default="vi")
+    score.set_defaults(handler=cmd_score)
+
+    demo = commands.add_parser("demo", help="build the Hanoi demo database (and serve it)")
+    demo.add_argument("--serve", action="store_true", help="serve the app when built")
+    demo.add_argument("--rebuild", action="store_true", help="drop the demo data and build again")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser("serve", help="serve the app on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
