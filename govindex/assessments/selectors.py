@@ -1,0 +1,135 @@
+"""Reads of rounds, their values and their results."""
+
+from __future__ import annotations
+
+from django.db.models import F, Max, QuerySet
+
+from govindex.assessments.frameworks import round_framework
+from govindex.assessments.models import (
+    Entry,
+    NodeResult,
+    PublishedResult,
+    Round,
+    RoundState,
+    UnitResult,
+)
+from govindex.orgs.models import Unit
+from govindex.scoring import Framework
+from govindex.scoring.engine import NOT_APPLICABLE
+from govindex.scoring.framework import Source
+
+Value = float | str | None
+
+#: Which ``Entry`` field holds the value that counts, by the leaf's ``source``.
+SOURCE_FIELDS = {
+    Source.SURVEY: "survey_value",
+    Source.DATA: "data_value",
+    Source.EXTERNAL: "data_value",
+}
+
+
+def effective_value(
+    source: Source | None,
+    *,
+    self_value: float | None,
+    appraised_value: float | None,
+    survey_value: float | None,
+    data_value: float | None,
+    not_applicable: bool,
+) -> Value:
+    """The value scored for one leaf: ``NOT_APPLICABLE``, a number, or ``None`` (missing)."""
+    if not_applicable:
+        return NOT_APPLICABLE
+    if source is Source.SURVEY:
+        return survey_value
+    if source in (Source.DATA, Source.EXTERNAL):
+        return data_value
+    return appraised_value if appraised_value is not None else self_value
+
+
+def round_units(round: Round) -> QuerySet[Unit]:
+    """The units taking part in the round, by code."""
+    return Unit.objects.filter(round_units__round=round).order_by("code")
+
+
+def round_values(round: Round, framework: Framework | None = None) -> dict[str, dict[str, Value]]:
+    """``{unit code: {leaf id: value}}`` for every unit of the round, as ``score_round`` takes
+    it; a unit with no entries maps to ``{}``. Entries of leaves the framework does not know are
+    kept as they are, so the caller can report them."""
+    framework = framework or round_framework(round)
+    sources = {leaf.id: leaf.source for leaf in framework.leaves}
+    values: dict[str, dict[str, Value]] = {
+        code: {} for code in round_units(round).values_list("code", flat=True)
+    }
+    entries = (
+        Entry.objects.filter(round=round, unit__round_units__round=round)
+        .annotate(unit_code=F("unit__code"))
+        .values_list(
+            "unit_code",
+            "leaf_id",
+            "self_value",
+            "appraised_value",
+            "survey_value",
+            "data_value",
+            "not_applicable",
+        )
+    )
+    for code, leaf_id, self_value, appraised, survey, data, not_applicable in entries:
+        values[code][leaf_id] = effective_value(
+            sources.get(leaf_id),
+            self_value=self_value,
+            appraised_value=appraised,
+            survey_value=survey,
+            data_value=data,
+            not_applicable=not_applicable,
+        )
+    return values
+
+
+def round_entries(round: Round, unit: Unit | None = None) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(round=round).select_related("unit")
+    if unit is not None:
+        entries = entries.filter(unit=unit)
+    return entries.order_by("unit__code", "leaf_id")
+
+
+def round_ranking(round: Round) -> list[UnitResult]:
+    """The round's results with their units (one query): best first, unranked last."""
+    return list(
+        UnitResult.objects.filter(round=round)
+        .select_related("unit")
+        .order_by(F("rank").asc(nulls_last=True), "unit__code")
+    )
+
+
+def unit_result_nodes(unit_result: UnitResult) -> dict[str, NodeResult]:
+    """A unit's result per framework node id (one query)."""
+    return {node.node_id: node for node in unit_result.node_results.all()}
+
+
+def node_ranking(round: Round, node_id: str) -> list[NodeResult]:
+    """Every unit's result on one node, with units (one query): best first, unranked last."""
+    return list(
+        NodeResult.objects.filter(unit_result__round=round, node_id=node_id)
+        .select_related("unit_result__unit")
+        .order_by(F("rank").asc(nulls_last=True), "unit_result__unit__code")
+    )
+
+
+def latest_scored_round(*, published_only: bool = False) -> Round | None:
+    """The round most recently scored (``published_only``: among published rounds)."""
+    rounds = Round.objects.annotate(last_computed=Max("computations__computed_at")).filter(
+        last_computed__isnull=False
+    )
+    if published_only:
+        rounds = rounds.filter(state=RoundState.PUBLISHED)
+    return rounds.order_by("-last_computed", "-pk").first()
+
+
+def published_results(
+    framework_id: str, *, territory: str | None = None
+) -> QuerySet[PublishedResult]:
+    results = PublishedResult.objects.filter(framework_id=framework_id)
+    if territory is not None:
+        results = results.filter(territory=territory)
+    return results.order_by("year", "territory")

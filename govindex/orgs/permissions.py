@@ -1,0 +1,62 @@
+"""Who may do what, from the roles in ``Membership``. Superusers and the ``admin`` role may do
+everything; an anonymous visitor may do none of it. Views and the API ask these; services do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from govindex.orgs.models import Membership, Role, Unit
+
+User: TypeAlias = AbstractBaseUser | AnonymousUser
+
+
+def _has_role(user: User, roles: Iterable[str], unit: Unit | None = None) -> bool:
+    if not user.is_authenticated or not getattr(user, "is_active", True):
+        return False
+    memberships = Membership.objects.filter(user=user, role__in=list(roles))
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    return memberships.exists()
+
+
+def is_admin(user: User) -> bool:
+    if not user.is_authenticated or not getattr(user, "is_active", True):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or _has_role(user, [Role.ADMIN])
+
+
+def is_city_leader(user: User) -> bool:
+    return is_admin(user) or _has_role(user, [Role.CITY_LEADER])
+
+
+def can_appraise(user: User) -> bool:
+    """Appraisers (Department of Home Affairs, the appraisal council) review self-assessments."""
+    return is_admin(user) or _has_role(user, [Role.APPRAISER])
+
+
+def can_edit_self_assessment(user: User, unit: Unit) -> bool:
+    """The unit's own staff and leaders fill in its self-assessment."""
+    return is_admin(user) or _has_role(user, [Role.STAFF, Role.LEADER], unit)
+
+
+def can_approve_submission(user: User, unit: Unit) -> bool:
+    """Only the unit's leader approves what its staff entered."""
+    return is_admin(user) or _has_role(user, [Role.LEADER], unit)
+
+
+def can_view_unit_details(user: User, unit: Unit) -> bool:
+    """Unpublished detail of a unit: its own people, appraisers and city leaders."""
+    return (
+        is_admin(user)
+        or _has_role(user, [Role.APPRAISER, Role.CITY_LEADER])
+        or _has_role(user, [Role.STAFF, Role.LEADER], unit)
+    )
+
+
+def can_manage_units(user: User) -> bool:
+    """Create units, record reorganisations, grant roles."""
+    return is_admin(user)
