@@ -1,0 +1,99 @@
+"""The public ranking as JSON: ``GET /api/rankings/latest`` (the twin of the page at ``/``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema
+
+from govindex.errors import ApplicationError
+from govindex.portal.rankings import RankingTable, latest_ranking
+
+router = Router(tags=["rankings"])
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    period: str
+    year: int
+    state: str
+    framework_id: str
+    framework_name: str
+    framework_version: str
+    computed_at: datetime.datetime | None
+
+
+class AreaOut(Schema):
+    id: str
+    name: str
+    max_points: float
+    is_adjustment: bool
+
+
+class RankingRowOut(Schema):
+    rank: int | None
+    unit_code: str
+    unit_name: str
+    kind: str
+    score: float | None
+    band: str
+    areas: dict[str, float | None]
+
+
+class RankingOut(Schema):
+    round: RoundOut
+    areas: list[AreaOut]
+    rows: list[RankingRowOut]
+
+
+def ranking_payload(table: RankingTable) -> dict[str, object]:
+    round = table.round
+    return {
+        "round": {
+            "id": round.pk,
+            "name": round.name,
+            "period": round.period,
+            "year": round.year,
+            "state": round.state,
+            "framework_id": table.framework_id,
+            "framework_name": table.framework_name,
+            "framework_version": table.framework_version,
+            "computed_at": table.computed_at,
+        },
+        "areas": [
+            {
+                "id": area.id,
+                "name": area.name,
+                "max_points": area.max_points,
+                "is_adjustment": area.is_adjustment,
+            }
+            for area in table.areas
+        ],
+        "rows": [
+            {
+                "rank": row.rank,
+                "unit_code": row.unit_code,
+                "unit_name": row.unit_name,
+                "kind": row.kind,
+                "score": row.score,
+                "band": row.band,
+                "areas": row.area_items(table.areas),
+            }
+            for row in table.rows
+        ],
+    }
+
+
+@router.get("/latest", response=RankingOut, summary="Ranking of the latest scored round")
+def latest(request: HttpRequest) -> dict[str, object]:
+    """Every unit of the most recently scored round, best first: score (%), class and the
+    points of each area. 404 ``no_scored_round`` when no round has been scored yet."""
+    table = latest_ranking((get_language() or "vi").split("-")[0])
+    if table is None:
+        raise ApplicationError(
+            "No assessment round has been scored yet.", code="no_scored_round", status=404
+        )
+    return ranking_payload(table)
