@@ -93,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo_exists() and not args.rebuild:
         print("The demo database is already built (govindex demo --rebuild starts over).")
     else:
-        print(build_demo(seed=args.seed, rebuild=args.rebuild, progress=print).describe())
+        build_demo(seed=args.seed, rebuild=args.rebuild, progress=print)
     print(f"\nOpen http://127.0.0.1:{args.port}/ for the city ranking (public, no sign-in).")
     print(f"Demo sign-ins, password {DEMO_PASSWORD!r}:")
     for person in demo_people():
