@@ -107,6 +107,18 @@ def unit_result_nodes(unit_result: UnitResult) -> dict[str, NodeResult]:
     return {node.node_id: node for node in unit_result.node_results.all()}
 
 
+def round_node_points(round: Round, node_ids: list[str]) -> dict[tuple[int, str], float | None]:
+    """Points of the given nodes for every unit of the round (one query), keyed by
+    (unit result id, node id); ``None`` where the node does not apply or is N/A."""
+    rows = NodeResult.objects.filter(unit_result__round=round, node_id__in=node_ids).values_list(
+        "unit_result_id", "node_id", "points", "applicable"
+    )
+    return {
+        (result_id, node_id): points if applicable else None
+        for result_id, node_id, points, applicable in rows
+    }
+
+
 def node_ranking(round: Round, node_id: str) -> list[NodeResult]:
     """Every unit's result on one node, with units (one query): best first, unranked last."""
     return list(

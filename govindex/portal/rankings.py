@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from govindex.assessments.frameworks import round_framework
-from govindex.assessments.models import NodeResult, Round
-from govindex.assessments.selectors import latest_scored_round, round_ranking
+from govindex.assessments.models import Round
+from govindex.assessments.selectors import latest_scored_round, round_node_points, round_ranking
 from govindex.scoring import Framework
 
 #: Unit kinds as the public page names them.
@@ -97,12 +97,7 @@ def ranking_table(round: Round, language: str = "vi") -> RankingTable:
     areas = _areas(framework, language)
     results = round_ranking(round)
     area_ids = [area.id for area in areas]
-    points = {
-        (result_id, node_id): value if applicable else None
-        for result_id, node_id, value, applicable in NodeResult.objects.filter(
-            unit_result__round=round, node_id__in=area_ids
-        ).values_list("unit_result_id", "node_id", "points", "applicable")
-    }
+    points = round_node_points(round, area_ids)
     bands = {band.id: band.name(language) for band in framework.bands}
     rows = [
         RankingRow(
