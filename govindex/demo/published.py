@@ -11,24 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govindex.scoring import load_framework
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PCI_2019_FILE = DATA_DIR / "pci_2019_published.csv"
 PCI_2019_SOURCE = (
     "VCCI, PCI 2019 sub-indices of 63 provinces/cities, "
     "https://pcivietnam.vn/en/pci-subindices-of-63-provincescities "
     "(govindex/demo/data/pci_2019_published.csv)"
-)
-PCI_SUB_INDICES = (
-    "entry_costs",
-    "land_access",
-    "transparency",
-    "time_costs",
-    "informal_charges",
-    "equal_competition",
-    "proactivity",
-    "business_support",
-    "labour_training",
-    "legal_institutions",
 )
 PROVINCES = 63
 HANOI = "Hà Nội"
@@ -188,7 +178,7 @@ def pci_2019_figures(path: Path = PCI_2019_FILE) -> list[PublishedFigure]:
             rank=int(row["rank_published"]),
             rank_of=PROVINCES,
             source=PCI_2019_SOURCE,
-            sub_scores={key: float(row[key]) for key in PCI_SUB_INDICES},
+            sub_scores={key: float(row[key]) for key in load_framework("pci-vcci").leaf_ids},
         )
         for row in rows
     ]

@@ -36,7 +36,7 @@ DROP = (
 
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        # params=None: the SQL holds '%' signs that are not placeholders.
+        # params=None: the SQL holds literal '%' signs (PL/pgSQL format strings).
         schema_editor.execute(CREATE_FUNCTION, params=None)
         schema_editor.execute(CREATE_TRIGGER, params=None)
 
