@@ -24,7 +24,7 @@ from govindex.assessments.services import (
     round_create,
     round_transition,
 )
-from govindex.demo.values import GeneratedEntry, RoundUnit, generate_round_values
+from govindex.demo.values import generate_round_values
 from govindex.orgs.models import Unit
 
 FRAMEWORK_ID = "hanoi-par-units-5666"
@@ -89,30 +89,7 @@ class RoundSummary:
         )
 
 
-def round_units(units: Sequence[Unit]) -> list[RoundUnit]:
-    return [RoundUnit(code=unit.code, kind=unit.kind) for unit in units]
-
-
-def _rows(entries: Sequence[GeneratedEntry], units: dict[str, Unit]) -> list[EntryValues]:
-    return [
-        EntryValues(
-            unit=units[entry.unit_code],
-            leaf_id=entry.leaf_id,
-            self_value=entry.self_value,
-            appraised_value=entry.appraised_value,
-            survey_value=entry.survey_value,
-            data_value=entry.data_value,
-            not_applicable=entry.not_applicable,
-            survey_answers=entry.survey_answers,
-            comment=entry.comment,
-            appraisal_reason=entry.appraisal_reason,
-            evidence=entry.evidence,
-        )
-        for entry in entries
-    ]
-
-
-def _summary(plan: RoundPlan, units: int, entries: Sequence[GeneratedEntry]) -> RoundSummary:
+def _summary(plan: RoundPlan, units: int, entries: Sequence[EntryValues]) -> RoundSummary:
     framework = framework_for(FRAMEWORK_ID)
     adjusting = {leaf.id for leaf in framework.leaves if leaf.is_adjustment}
     counts = Counter(
@@ -158,17 +135,16 @@ def create_round(
     )
     entries = generate_round_values(
         framework,
-        round_units(units),
+        units,
         rng=rng,
         year=plan.year,
         appraisal_progress=plan.appraisal_progress,
     )
-    by_code = {unit.code: unit for unit in units}
     round = _move(round, RoundState.OPEN)
     self_assessed = [replace(entry, appraised_value=None, appraisal_reason="") for entry in entries]
     entry_set_many(
         round=round,
-        rows=_rows(self_assessed, by_code),
+        rows=self_assessed,
         actor=DEMO_ACTOR,
         reason="Đơn vị tự đánh giá, kết quả điều tra xã hội học và số liệu hệ thống (mô phỏng)",
     )
@@ -176,7 +152,7 @@ def create_round(
     round = _move(round, RoundState.UNDER_APPRAISAL)
     entry_set_many(
         round=round,
-        rows=_rows(entries, by_code),
+        rows=entries,
         actor=DEMO_ACTOR,
         reason="Kết quả thẩm định của Hội đồng thẩm định (mô phỏng)",
     )

@@ -1,7 +1,7 @@
 """Realistic demo values for one internal PAR round: self-assessed points, appraisal, surveys.
 
-Pure numpy: it takes a framework and the round's units, and returns one ``GeneratedEntry`` per
-(unit, applicable leaf). Every draw comes from one ``numpy.random.Generator`` in a fixed order
+It takes a framework and the round's units, and returns the ``EntryValues`` rows that
+``entry_set_many`` stores, one per (unit, applicable leaf). Every draw comes from one ``numpy.random.Generator`` in a fixed order
 (units in the order given, leaves in framework order), so the same seed gives the same values.
 
 How a unit's values are drawn (DESIGN §4.1: departments averaged 88.4 %, districts 94 % in 2023):
@@ -19,11 +19,13 @@ How a unit's values are drawn (DESIGN §4.1: departments averaged 88.4 %, distri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from govindex.assessments.services import EntryValues
+from govindex.orgs.models import Unit
 from govindex.scoring import Framework, Node, likert_share
 from govindex.scoring.framework import Kind, Rule, Source
 
@@ -92,29 +94,6 @@ PARTIAL_RATE = 0.8
 SURVEY_ANSWERS = (30, 200)
 
 
-@dataclass(frozen=True)
-class RoundUnit:
-    """A unit as the generator sees it: a stable key and its kind."""
-
-    code: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class GeneratedEntry:
-    unit_code: str
-    leaf_id: str
-    self_value: float | None = None
-    appraised_value: float | None = None
-    survey_value: float | None = None
-    data_value: float | None = None
-    not_applicable: bool = False
-    survey_answers: list[int] | None = None
-    comment: str = ""
-    appraisal_reason: str = ""
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-
-
 def quarter_step(maximum: float) -> float:
     """Official sheets score in quarter points; a leaf worth less than 1 point in halves of it."""
     return 0.25 if maximum >= 1 else maximum / 2
@@ -133,7 +112,7 @@ class _UnitDraws:
     """The draws for one unit, in a fixed order."""
 
     def __init__(
-        self, rng: np.random.Generator, unit: RoundUnit, year: int, appraisal_done: bool
+        self, rng: np.random.Generator, unit: Unit, year: int, appraisal_done: bool
     ) -> None:
         profile = PROFILES.get(unit.kind, PROFILES["department"])
         self.rng = rng
@@ -209,18 +188,18 @@ class _UnitDraws:
 
 def generate_round_values(
     framework: Framework,
-    units: Sequence[RoundUnit],
+    units: Sequence[Unit],
     *,
     rng: np.random.Generator,
     year: int,
     appraisal_progress: float = 1.0,
-) -> list[GeneratedEntry]:
+) -> list[EntryValues]:
     """One entry per (unit, leaf that applies to the unit's kind), units in the order given.
 
     ``appraisal_progress`` is the share of units whose appraisal is done (1.0 for a published
     round); the other units keep their self-assessed values with no appraised value yet.
     """
-    entries: list[GeneratedEntry] = []
+    entries: list[EntryValues] = []
     leaves = framework.leaves
     for unit in units:
         appraisal_done = bool(rng.random() < appraisal_progress)
@@ -232,33 +211,33 @@ def generate_round_values(
     return entries
 
 
-def _entry(draws: _UnitDraws, leaf: Node) -> GeneratedEntry:
-    code = draws.unit.code
+def _entry(draws: _UnitDraws, leaf: Node) -> EntryValues:
+    unit = draws.unit
     if leaf.kind in (Kind.BONUS, Kind.PENALTY):
         value = draws.adjustment(leaf)
-        return _with_source(code, leaf, value, accepted=draws.appraisal_done)
+        return _with_source(unit, leaf, value, accepted=draws.appraisal_done)
     if leaf.source is Source.SURVEY:
         satisfied = draws.satisfaction + float(draws.rng.normal(0.0, 0.03))
         counts = survey_counts(draws.rng, satisfied)
         share = likert_share(counts)
         assert share is not None  # at least 30 answers
         value = share if leaf.rule is Rule.PERCENTAGE else share / 100.0 * leaf.max_points
-        return GeneratedEntry(
-            unit_code=code,
+        return EntryValues(
+            unit=unit,
             leaf_id=leaf.id,
             survey_value=value,
             survey_answers=counts,
         )
     if draws.rng.random() < NOT_APPLICABLE_RATE:
-        return GeneratedEntry(
-            unit_code=code, leaf_id=leaf.id, not_applicable=True, comment=NOT_APPLICABLE_COMMENT
+        return EntryValues(
+            unit=unit, leaf_id=leaf.id, not_applicable=True, comment=NOT_APPLICABLE_COMMENT
         )
     claimed = draws.value(leaf)
     if leaf.source in (Source.DATA, Source.EXTERNAL):
-        return GeneratedEntry(unit_code=code, leaf_id=leaf.id, data_value=claimed)
+        return EntryValues(unit=unit, leaf_id=leaf.id, data_value=claimed)
     appraised, reason = draws.appraise(leaf, claimed)
-    return GeneratedEntry(
-        unit_code=code,
+    return EntryValues(
+        unit=unit,
         leaf_id=leaf.id,
         self_value=claimed,
         appraised_value=appraised,
@@ -267,14 +246,14 @@ def _entry(draws: _UnitDraws, leaf: Node) -> GeneratedEntry:
     )
 
 
-def _with_source(code: str, leaf: Node, value: float, *, accepted: bool) -> GeneratedEntry:
+def _with_source(unit: Unit, leaf: Node, value: float, *, accepted: bool) -> EntryValues:
     """A bonus or penalty entry, in the field its leaf's source reads."""
     if leaf.source is Source.SURVEY:
-        return GeneratedEntry(unit_code=code, leaf_id=leaf.id, survey_value=value)
+        return EntryValues(unit=unit, leaf_id=leaf.id, survey_value=value)
     if leaf.source in (Source.DATA, Source.EXTERNAL):
-        return GeneratedEntry(unit_code=code, leaf_id=leaf.id, data_value=value)
-    return GeneratedEntry(
-        unit_code=code,
+        return EntryValues(unit=unit, leaf_id=leaf.id, data_value=value)
+    return EntryValues(
+        unit=unit,
         leaf_id=leaf.id,
         self_value=value,
         appraised_value=value if accepted else None,

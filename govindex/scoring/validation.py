@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from govindex.scoring.errors import FrameworkError
@@ -206,10 +207,10 @@ def _check_internal(node: Node, raw: Mapping[str, Any], where: str, out: _Collec
                 f"points do not add up: bonus leaves sum to {declared:g}, "
                 f"node declares max {node.max_points:g}",
             )
-        return _replace(node, aggregation=Aggregation.SUM)
+        return replace(node, aggregation=Aggregation.SUM)
     if not regular:
         out.add(where, "needs at least one regular (not bonus/penalty) child")
-        return _replace(node, aggregation=aggregation)
+        return replace(node, aggregation=aggregation)
     if aggregation is Aggregation.SUM:
         total = sum(child.max_points for child in regular)
         if abs(total - node.max_points) > TOLERANCE:
@@ -228,7 +229,7 @@ def _check_internal(node: Node, raw: Mapping[str, Any], where: str, out: _Collec
             )
     if aggregation is not Aggregation.SUM and not any(child.weight > 0 for child in regular):
         out.add(where, f"{aggregation.value} needs at least one child with a positive weight")
-    return _replace(node, aggregation=aggregation)
+    return replace(node, aggregation=aggregation)
 
 
 def _check_leaf(node: Node, raw: Mapping[str, Any], where: str, out: _Collector) -> Node:
@@ -258,7 +259,7 @@ def _check_leaf(node: Node, raw: Mapping[str, Any], where: str, out: _Collector)
         normalisation = _parse_normalisation(raw_normalisation, where, out)
     elif raw_normalisation is not None:
         out.add(where, "normalisation applies only to rule 'normalised'")
-    return _replace(
+    return replace(
         node,
         rule=rule,
         source=source,
@@ -283,12 +284,6 @@ def _parse_normalisation(raw: Any, where: str, out: _Collector) -> Normalisation
     elif lower is not None or upper is not None:
         out.add(where, f"lower/upper apply only to goalposts, not {method.value}")
     return Normalisation(method, lower, upper)
-
-
-def _replace(node: Node, **changes: Any) -> Node:
-    from dataclasses import replace
-
-    return replace(node, **changes)
 
 
 def _parse_bands(raw: Any, out: _Collector) -> tuple[Band, ...]:
