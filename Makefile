@@ -28,8 +28,13 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip install -c $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
+# Build the demo (once; `govindex demo --rebuild` starts over), then serve it with a small live
+# feed of dossier events in the background so the real-time portal visibly moves.
 demo: venv
-	$(BIN)/govindex demo --serve
+	$(BIN)/govindex demo
+	@mkdir -p var && echo "Live feed of dossier events: 20 a second (log: var/live-feed.log)"
+	@$(BIN)/govindex realtime feed --rate 20 > var/live-feed.log 2>&1 & feed=$$!; \
+	    trap 'kill $$feed 2>/dev/null' EXIT INT TERM; $(BIN)/govindex serve
 
 lint: venv
 	$(call header,ruff check .)

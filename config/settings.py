@@ -7,6 +7,7 @@ Every other knob is an environment variable named below; nothing here reads a lo
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,9 +71,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "govindex.audit",
     "govindex.orgs",
     "govindex.assessments",
+    "govindex.calendars",
+    "govindex.dossiers",
+    "govindex.feedback",
     "govindex.portal",
 ]
 
@@ -86,7 +91,30 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in: django-axes counts failed attempts per (username, address) and locks that pair out for
+# a while; the standard backend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVINDEX_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GOVINDEX_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "assessments:rounds"
+LOGOUT_REDIRECT_URL = "portal:ranking"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(os.environ.get("GOVINDEX_SESSION_HOURS", "10")) * 3600
+
+# Evidence files: what a unit may attach to a criterion.
+EVIDENCE_MAX_BYTES = int(os.environ.get("GOVINDEX_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -198,4 +226,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("GOVINDEX_LOG_LEVEL", "INFO").upper(),
     },
+    # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from govindex.dossiers.commands import add_parsers as add_dossier_parsers
 from govindex.scoring import FrameworkError, available_frameworks, load_framework, score_values
 from govindex.scoring.table_input import TableInputError, parse_score_table
 from govindex.tabular import TableError, read_table, write_rows
@@ -94,14 +95,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("The demo database is already built (govindex demo --rebuild starts over).")
     else:
         build_demo(seed=args.seed, rebuild=args.rebuild, progress=print)
-    print(f"\nOpen http://127.0.0.1:{args.port}/ for the city ranking (public, no sign-in).")
-    print(f"Demo sign-ins, password {DEMO_PASSWORD!r}:")
+    site = f"http://127.0.0.1:{args.port}"
+    print(f"\nOpen {site}/ for the city ranking (public, no sign-in).")
+    print(f"Sign in at {site}/accounts/login/ — demo sign-ins, password {DEMO_PASSWORD!r}:")
     for person in demo_people():
         print(f"  {person.username:<16} {person.role_label}")
-    print(
-        f"The administrator ({next(p.username for p in demo_people() if p.superuser)}) can use http://127.0.0.1:{args.port}/admin/ now; the other "
-        "roles' screens arrive with the assessment workflow."
-    )
+        print(f"  {'':<16} try: {person.try_first}")
     if args.serve:
         return _serve(args.port)
     return 0
@@ -126,6 +125,61 @@ def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["govindex manage", *args.arguments])
+    return 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    _django()
+    from datetime import datetime
+
+    from govindex.calendars.selectors import calendar_exceptions, city_calendar
+    from govindex.calendars.working_days import VIETNAM_ZONE
+
+    if args.start is None:
+        from django.utils import timezone
+
+        for item in calendar_exceptions(year=args.year or timezone.localdate().year):
+            status = "working" if item.working else "off"
+            print(f"{item.day.isoformat()} {item.day:%a} {status:<7} {item.source:<8} {item.name}")
+        return 0
+    try:
+        start = datetime.fromisoformat(args.start)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=VIETNAM_ZONE)
+        calendar = city_calendar()
+        if args.hours is not None:
+            result = calendar.add_working_hours(start, args.hours)
+        else:
+            result = calendar.add_working_days(start, args.days)
+    except (TypeError, ValueError) as error:
+        _err(str(error))
+        return BAD_INPUT
+    print(result.isoformat())
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Citizen feedback jobs: ``escalate`` (the periodic job) and ``api-key`` (Open311 keys)."""
+    _django()
+    if args.action == "escalate":
+        from govindex.feedback.escalation import feedback_escalate
+        from govindex.feedback.throttling import rate_counters_prune
+
+        run = feedback_escalate()
+        pruned = rate_counters_prune()
+        print(
+            f"checked {run.checked} open case(s): {run.to_leader} escalated to unit leaders, "
+            f"{run.to_city} to the city; {run.closed_unrated} unrated answer(s) closed; "
+            f"{pruned} old rate-limit window(s) pruned"
+        )
+        return 0
+    if not args.name:
+        _err("govindex feedback api-key needs --name (who the key is for)")
+        return BAD_INPUT
+    from govindex.feedback.services import api_key_create
+
+    key, raw = api_key_create(name=args.name, actor="system:cli", per_hour=args.per_hour)
+    print(f"Open311 API key for {key.name} (shown once, only its hash is kept):\n{raw}")
     return 0
 
 
@@ -169,9 +223,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=cmd_serve)
 
+    calendar = commands.add_parser(
+        "calendar",
+        help="list a year's days off and make-up working days, or compute a deadline",
+    )
+    calendar.add_argument("--year", type=int, help="the year to list (default: this year)")
+    calendar.add_argument("--from", dest="start", help="start (ISO; naive means Hanoi time)")
+    amount = calendar.add_mutually_exclusive_group()
+    amount.add_argument("--days", type=int, default=0, help="working days (default 0)")
+    amount.add_argument("--hours", type=float, help="working hours instead of days")
+    calendar.set_defaults(handler=cmd_calendar)
+
+    feedback = commands.add_parser(
+        "feedback",
+        help="citizen feedback: escalate deadlines (run every 15 minutes), issue Open311 keys",
+    )
+    feedback.add_argument("action", choices=("escalate", "api-key"))
+    feedback.add_argument("--name", help="api-key: the client the key is for")
+    feedback.add_argument("--per-hour", type=int, default=600, help="api-key: requests per hour")
+    feedback.set_defaults(handler=cmd_feedback)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)
+
+    add_dossier_parsers(commands)  # govindex import dossiers, govindex realtime
     return parser
 
 

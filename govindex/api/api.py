@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from govindex.dossiers.api import router as realtime_router
 from govindex.errors import ApplicationError
 from govindex.portal.api import router as rankings_router
 
@@ -78,3 +79,4 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 # The apps' routers (each app's api.py).
 api.add_router("/rankings", rankings_router)
+api.add_router("/realtime", realtime_router)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from govindex.errors import ApplicationError
-from govindex.scoring import Framework, FrameworkError, load_framework
+from govindex.scoring import Framework, FrameworkError, Node, load_framework
 from govindex.scoring.framework import Rule
 from govindex.scoring.loading import FRAMEWORKS_DIR
 
@@ -54,6 +54,16 @@ def round_framework(round: Round, *, check_version: bool = True) -> Framework:
             status=409,
         )
     return framework
+
+
+def value_ceiling(node: Node) -> float | None:
+    """The largest value a leaf takes: its points, 100 for a percentage, none for a value that
+    is normalised across units."""
+    if node.rule is Rule.POINTS:
+        return node.max_points
+    if node.rule is Rule.PERCENTAGE:
+        return 100.0
+    return None
 
 
 def leaf_problems(entry: Entry) -> list[tuple[str, str]]:

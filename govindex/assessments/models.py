@@ -48,8 +48,20 @@ class Round(models.Model):
 
 
 class RoundUnit(models.Model):
+    """A unit taking part in a round, and where its own submission stands: the unit leader submits
+    the self-assessment (``submitted_at``); an appraiser may return it for correction while the
+    round is open."""
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="round_units")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="round_submissions",
+    )
 
     class Meta:
         constraints = (
@@ -58,6 +70,20 @@ class RoundUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.unit_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after the round's deadline (the deadline day counts in Hanoi time), or still
+        not submitted once the deadline has passed."""
+        deadline = self.round.deadline
+        if deadline is None:
+            return False
+        moment = self.submitted_at or timezone.now()
+        return timezone.localdate(moment) > deadline
 
 
 class Entry(models.Model):
@@ -109,6 +135,39 @@ class Entry(models.Model):
             errors.setdefault("evidence", []).append("Evidence must be a list of references.")
         if errors:
             raise ValidationError(errors)
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Where an evidence file is stored, below MEDIA_ROOT (never served directly): the name is
+    chosen by the service, not by the person uploading."""
+    return f"evidence/{instance.entry.round_id}/{instance.entry.unit_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file a unit attaches to one criterion. Its type is checked from its content and its
+    stored name is random, so an upload can neither masquerade nor escape its folder."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence_uploads",
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ("uploaded_at", "pk")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 def _survey_answer_problem(answers: Any) -> str | None:

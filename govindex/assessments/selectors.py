@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Max, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import (
@@ -11,10 +13,11 @@ from govindex.assessments.models import (
     PublishedResult,
     Round,
     RoundState,
+    RoundUnit,
     UnitResult,
 )
 from govindex.orgs.models import Unit
-from govindex.scoring import Framework
+from govindex.scoring import Framework, Node
 from govindex.scoring.engine import NOT_APPLICABLE
 from govindex.scoring.framework import Source
 
@@ -145,3 +148,113 @@ def published_results(
     if territory is not None:
         results = results.filter(territory=territory)
     return results.order_by("year", "territory")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a unit's self-assessment has come: criteria with a score or marked not
+    applicable (``done``) out of those it scores itself (``total``); ``missing`` lists the rest."""
+
+    done: int
+    total: int
+    missing: tuple[str, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.done / self.total
+
+
+def self_assessed_leaves(framework: Framework, unit_kind: str) -> list[Node]:
+    """The criteria a unit of this kind scores itself, in framework order."""
+    applicable = framework.leaf_applicability(unit_kind)
+    return [
+        leaf
+        for leaf, applies in zip(framework.leaves, applicable, strict=True)
+        if applies and leaf.source is Source.SELF_ASSESSED
+    ]
+
+
+def _done_leaves(round: Round, units: list[Unit]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {unit.pk: set() for unit in units}
+    rows = (
+        Entry.objects.filter(round=round, unit__in=[unit.pk for unit in units])
+        .filter(Q(self_value__isnull=False) | Q(not_applicable=True))
+        .values_list("unit_id", "leaf_id")
+    )
+    for unit_id, leaf_id in rows:
+        done[unit_id].add(leaf_id)
+    return done
+
+
+def round_progress(round: Round, units: list[Unit]) -> dict[int, Progress]:
+    """Self-assessment progress of each of ``units`` (one query), by unit id."""
+    framework = round_framework(round, check_version=False)
+    done = _done_leaves(round, units)
+    progress = {}
+    for unit in units:
+        wanted = [leaf.id for leaf in self_assessed_leaves(framework, unit.kind)]
+        missing = tuple(leaf_id for leaf_id in wanted if leaf_id not in done[unit.pk])
+        progress[unit.pk] = Progress(
+            done=len(wanted) - len(missing), total=len(wanted), missing=missing
+        )
+    return progress
+
+
+def self_assessment_progress(round: Round, unit: Unit) -> Progress:
+    return round_progress(round, [unit])[unit.pk]
+
+
+def unappraised_units(round: Round) -> dict[str, int]:
+    """``{unit code: criteria still to appraise}``: self-assessed scores with no appraisal."""
+    framework = round_framework(round, check_version=False)
+    self_assessed = [leaf.id for leaf in framework.leaves if leaf.source is Source.SELF_ASSESSED]
+    rows = (
+        Entry.objects.filter(
+            round=round,
+            unit__round_units__round=round,
+            leaf_id__in=self_assessed,
+            self_value__isnull=False,
+            appraised_value__isnull=True,
+            not_applicable=False,
+        )
+        .values_list("unit__code")
+        .annotate(pending=Count("pk"))
+        .order_by("unit__code")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class RoundUnitRow:
+    """A unit's line on the round page: its submission, progress, appraisal and result."""
+
+    link: RoundUnit
+    progress: Progress
+    to_appraise: int
+    result: UnitResult | None
+
+
+def round_unit_rows(round: Round, *, units: QuerySet[Unit] | None = None) -> list[RoundUnitRow]:
+    """One row per unit of the round (of ``units`` when given), by code, in five queries."""
+    links = RoundUnit.objects.filter(round=round).select_related("unit", "submitted_by", "round")
+    if units is not None:
+        links = links.filter(unit__in=units)
+    links = links.order_by("unit__code")
+    listed = list(links)
+    progress = round_progress(round, [link.unit for link in listed])
+    pending = unappraised_units(round) if round.state != RoundState.OPEN else {}
+    results = {
+        result.unit_id: result
+        for result in UnitResult.objects.filter(
+            round=round, unit__in=[link.unit for link in listed]
+        )
+    }
+    return [
+        RoundUnitRow(
+            link=link,
+            progress=progress[link.unit_id],
+            to_appraise=pending.get(link.unit.code, 0),
+            result=results.get(link.unit_id),
+        )
+        for link in listed
+    ]

@@ -26,10 +26,16 @@ from govindex.audit.services import audit_record
 from govindex.demo.assessments import (
     ROUND_2024,
     ROUND_2025,
+    ROUND_2026,
+    ROUND_2026_H1_COMMUNES,
+    ROUND_2026_H1_DEPARTMENTS,
+    ROUND_2027,
     RoundSummary,
     compute_round,
     create_round,
 )
+from govindex.demo.dossiers import build_dossiers, dossiers_flush
+from govindex.demo.feedback import FEEDBACK_DEMO_TABLES, create_feedback_demo
 from govindex.demo.people import DEMO_PEOPLE, create_people
 from govindex.demo.published import published_figures
 from govindex.demo.units import CITY_CODE, DemoUnits, create_units
@@ -41,6 +47,7 @@ Progress = Callable[[str], None]
 
 #: The tables the demo fills, children before parents (the order a flush deletes them in).
 DEMO_TABLES = (
+    *FEEDBACK_DEMO_TABLES,
     PublishedResult,
     NodeResult,
     UnitResult,
@@ -104,6 +111,7 @@ def demo_flush() -> dict[str, int]:
     held = _held_rows()
     if not held:
         return held
+    dossiers_flush()  # millions of rows: raw deletes, before the units they point at
     for model in DEMO_TABLES[:-1]:
         model.objects.all().delete()
     # Units refer to their parent (PROTECT): remove the leaves of the tree until none is left.
@@ -188,7 +196,7 @@ def build_demo(
 
 
 def _build(seed: int, progress: Progress | None) -> DemoSummary:
-    seeds = np.random.SeedSequence(seed).spawn(2)
+    seeds = np.random.SeedSequence(seed).spawn(6)
     units = create_units()
     counts = _unit_counts(units)
     _say(
@@ -204,17 +212,21 @@ def _build(seed: int, progress: Progress | None) -> DemoSummary:
     plans = (
         (ROUND_2024, [*units.former_departments, *units.districts]),
         (ROUND_2025, [*assessed_2025, *units.communes]),
+        (ROUND_2026_H1_DEPARTMENTS, assessed_2025),
+        (ROUND_2026_H1_COMMUNES, units.communes),
+        (ROUND_2026, [*assessed_2025, *units.communes]),
+        (ROUND_2027, [*assessed_2025, *units.communes]),
     )
     created = []
     for (plan, round_units), round_seed in zip(plans, seeds, strict=True):
         round, summary = create_round(plan, round_units, rng=np.random.default_rng(round_seed))
         created.append((round, plan, summary))
-        _say(progress, f"round {plan.year}: {summary.entries} entries for {summary.units} units")
+        _say(progress, f"round {plan.name}: {summary.entries} entries, {summary.units} units")
     summaries = []
     for round, plan, summary in created:
         summary = compute_round(round, plan, summary)
         summaries.append(summary)
-        _say(progress, f"computed: {summary.describe()}")
+        _say(progress, f"summary {summary.describe()}")
 
     figures = published_figures()
     for figure in figures:
@@ -231,6 +243,11 @@ def _build(seed: int, progress: Progress | None) -> DemoSummary:
             actor=DEMO_ACTOR,
         )
     _say(progress, f"published results: {len(figures)} (PCI, PGI, PAR INDEX, SIPAS)")
+    create_feedback_demo(rng=np.random.default_rng([seed, 5]), progress=progress)
+    dossiers = build_dossiers(
+        seed=seed, units=[*units.communes, *units.departments], departments=units.departments
+    )
+    _say(progress, dossiers.describe())
     audit_record(
         actor=DEMO_ACTOR,
         action="demo.build",

@@ -35,6 +35,8 @@ class DemoPerson:
     role: str
     unit_code: str
     unit_name: str
+    #: What to try first with this sign-in.
+    try_first: str = ""
     superuser: bool = False
 
     @property
@@ -47,12 +49,61 @@ class DemoPerson:
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson("canbo.phuong", "Nguyễn Thị", "Lan", Role.STAFF, "00070", "Phường Hoàn Kiếm"),
-    DemoPerson("lanhdao.phuong", "Trần Văn", "Minh", Role.LEADER, "00070", "Phường Hoàn Kiếm"),
-    DemoPerson("canbo.so", "Lê Thu", "Hà", Role.STAFF, "SNV", "Sở Nội vụ"),
-    DemoPerson("thamdinh", "Phạm Quốc", "Huy", Role.APPRAISER, "SNV", "Sở Nội vụ"),
-    DemoPerson("lanhdao.tp", "Hoàng Đức", "Thành", Role.CITY_LEADER, "HN", "Thành phố Hà Nội"),
-    DemoPerson("quantri", "Vũ Thị", "Mai", Role.ADMIN, "HN", "Thành phố Hà Nội", superuser=True),
+    DemoPerson(
+        "canbo.phuong",
+        "Nguyễn Thị",
+        "Lan",
+        Role.STAFF,
+        "00070",
+        "Phường Hoàn Kiếm",
+        try_first="continue the ward's 2026 self-assessment (half done), attach evidence",
+    ),
+    DemoPerson(
+        "lanhdao.phuong",
+        "Trần Văn",
+        "Minh",
+        Role.LEADER,
+        "00070",
+        "Phường Hoàn Kiếm",
+        try_first="submit the ward's 2026 self-assessment once it is complete",
+    ),
+    DemoPerson(
+        "canbo.so",
+        "Lê Thu",
+        "Hà",
+        Role.STAFF,
+        "SNV",
+        "Sở Nội vụ",
+        try_first="the department's own 2026 self-assessment",
+    ),
+    DemoPerson(
+        "thamdinh",
+        "Phạm Quốc",
+        "Huy",
+        Role.APPRAISER,
+        "SNV",
+        "Sở Nội vụ",
+        try_first="appraise the 2025 round; publish the appraised mid-2026 check",
+    ),
+    DemoPerson(
+        "lanhdao.tp",
+        "Hoàng Đức",
+        "Thành",
+        Role.CITY_LEADER,
+        "HN",
+        "Thành phố Hà Nội",
+        try_first="rankings, heat map and scorecards, provisional ones included",
+    ),
+    DemoPerson(
+        "quantri",
+        "Vũ Thị",
+        "Mai",
+        Role.ADMIN,
+        "HN",
+        "Thành phố Hà Nội",
+        try_first="everything, and /admin/",
+        superuser=True,
+    ),
 )
 
 

@@ -1,5 +1,5 @@
 """Who may do what, from the roles in ``Membership``. Superusers and the ``admin`` role may do
-everything; an anonymous visitor may do none of it. Views and the API ask these; services do not.
+everything except speak for a unit (self-assess, submit); an anonymous visitor may do none of it. Views and the API ask these; services do not.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ def can_appraise(user: User) -> bool:
 
 
 def can_edit_self_assessment(user: User, unit: Unit) -> bool:
-    """The unit's own staff and leaders fill in its self-assessment."""
-    return is_admin(user) or _has_role(user, [Role.STAFF, Role.LEADER], unit)
+    """Only the unit's own staff and leaders fill in its self-assessment; not even an
+    administrator writes a unit's scores for it (responsibility is personal)."""
+    return _has_role(user, [Role.STAFF, Role.LEADER], unit)
 
 
 def can_approve_submission(user: User, unit: Unit) -> bool:
     """Only the unit's leader approves what its staff entered."""
-    return is_admin(user) or _has_role(user, [Role.LEADER], unit)
+    return _has_role(user, [Role.LEADER], unit)
 
 
 def can_view_unit_details(user: User, unit: Unit) -> bool:

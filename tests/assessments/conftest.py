@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.test import Client
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from govindex.assessments.models import Round
@@ -11,6 +16,14 @@ from govindex.orgs.models import Unit, UnitKind
 from tests.factories import EntryFactory, RoundFactory, RoundUnitFactory, UnitFactory
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages built outside a request (services called directly) in English, as the clients
+    of these tests ask for."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +94,29 @@ def mini_round(db: None) -> MiniRound:
         for leaf_id, values in leaves:
             EntryFactory(round=round, unit=units[code], leaf_id=leaf_id, **values)
     return MiniRound(round=round, units=units)
+
+
+# --- the assessment screens (views) ----------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    """Evidence files go to a fresh folder per test (``MEDIA_ROOT``)."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def client_for() -> Callable[[AbstractBaseUser | None], Client]:
+    """``client_for(user)``: a test client signed in as ``user`` (anonymous for ``None``) that
+    asks for English pages, so messages can be compared word for word."""
+
+    def make(user: AbstractBaseUser | None, **options: Any) -> Client:
+        client = Client(headers={"Accept-Language": "en"}, **options)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

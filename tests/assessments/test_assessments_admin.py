@@ -97,6 +97,7 @@ def test_entries_filter_by_round_unit_and_leaf(admin_client, mini_round):
 
 
 def test_editing_an_entry_appraises_it_with_a_reason(admin_client, mini_round):
+    Round.objects.filter(pk=mini_round.round.pk).update(state=RoundState.UNDER_APPRAISAL)
     entry = Entry.objects.get(unit__code="00003", leaf_id="a1.plan")
     url = reverse("admin:assessments_entry_change", args=[entry.pk])
     data = {

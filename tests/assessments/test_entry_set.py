@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from govindex.assessments.models import Entry
+from govindex.assessments.models import Entry, Round, RoundState
 from govindex.assessments.services import EntryValues, entry_appraise, entry_set, entry_set_many
 from govindex.audit.models import AuditRecord
 from govindex.errors import ApplicationError
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setting():
-    round = RoundFactory()
+    round = RoundFactory(state=RoundState.OPEN)
     unit = UnitFactory(code="00070")
     RoundUnitFactory(round=round, unit=unit)
     return round, unit
@@ -69,6 +69,7 @@ def test_an_invalid_value_leaves_no_entry_behind(setting):
 def test_entry_appraise_needs_a_reason_to_differ(setting):
     round, unit = setting
     entry = entry_set(round=round, unit=unit, leaf_id="a1.plan", actor=None, self_value=4)
+    Round.objects.filter(pk=round.pk).update(state=RoundState.UNDER_APPRAISAL)
     appraiser = UserFactory(username="council")
 
     with pytest.raises(ApplicationError, match="give the reason for scoring 3") as raised:
@@ -92,6 +93,7 @@ def test_entry_appraise_needs_a_reason_to_differ(setting):
 def test_only_self_assessed_leaves_are_appraised(setting):
     round, unit = setting
     entry = entry_set(round=round, unit=unit, leaf_id="a2.online", actor=None, data_value=50)
+    Round.objects.filter(pk=round.pk).update(state=RoundState.UNDER_APPRAISAL)
 
     with pytest.raises(ApplicationError, match="scored from data") as raised:
         entry_appraise(entry=entry, appraised_value=40, reason="recount", actor=None)
@@ -103,6 +105,7 @@ def test_entry_set_many_imports_and_replaces(setting):
     other = UnitFactory(code="00082")
     RoundUnitFactory(round=round, unit=other)
     entry_set(round=round, unit=unit, leaf_id="a1.plan", actor=None, self_value=1, comment="old")
+    Round.objects.filter(pk=round.pk).update(state=RoundState.UNDER_APPRAISAL)
 
     count = entry_set_many(
         round=round,
@@ -149,6 +152,7 @@ def test_entry_set_many_imports_and_replaces(setting):
 
 def test_entry_set_many_refuses_the_lot_listing_each_problem(setting):
     round, unit = setting
+    Round.objects.filter(pk=round.pk).update(state=RoundState.UNDER_APPRAISAL)
 
     with pytest.raises(ValidationError) as raised:
         entry_set_many(
@@ -170,7 +174,7 @@ def test_entry_set_many_refuses_the_lot_listing_each_problem(setting):
         "ids such as a1.plan, a1.report, a2.satisfaction.",
         "00070 / a1.report: Leaf 'a1.report' (Reports): the self-assessed value cannot be "
         "negative (got -1).",
-        "00070 / a3.local: Leaf 'a3.local' of 00070: give the reason for scoring 3 instead of "
+        "00070 / a3.local: “Local work” of 00070: give the reason for scoring 3 instead of "
         "the self-assessed 4.",
         "00070 / a2.online: Leaf 'a2.online' is scored from data; only self-assessed leaves "
         "are appraised.",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from govindex.assessments.models import Round, RoundState, RoundUnit
 from govindex.assessments.services import (
+    entries_accept_matching,
     round_add_units,
     round_compute,
     round_create,
@@ -91,8 +92,17 @@ def test_round_update_changes_name_and_deadline_only():
 
 def test_a_round_moves_forward_through_its_states(mini_round):
     round = mini_round.round
-    for state in ("open", "submitted", "under_appraisal", "appraised"):
+    for state in ("open", "submitted", "under_appraisal"):
         round = round_transition(round=round, to=state, actor=None)
+    with pytest.raises(ApplicationError, match="without an appraisal in 4 units") as raised:
+        round_transition(round=round, to="appraised", actor=None)
+    assert raised.value.code == "appraisal_incomplete"
+    accepted = [
+        entries_accept_matching(round=round, unit=unit, actor=None)
+        for unit in mini_round.units.values()
+    ]
+    assert accepted == [3, 2, 3, 1, 0]
+    round = round_transition(round=round, to="appraised", actor=None)
     with pytest.raises(ApplicationError, match="Compute the scores") as raised:
         round_transition(round=round, to="published", actor=None)
     assert raised.value.code == "round_not_computed"

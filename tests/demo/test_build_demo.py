@@ -24,6 +24,7 @@ from govindex.assessments.models import (
     RoundUnit,
     UnitResult,
 )
+from govindex.assessments.selectors import self_assessment_progress
 from govindex.demo import (
     DEMO_PASSWORD,
     DemoSummary,
@@ -133,7 +134,7 @@ def test_the_2024_departments_lead_to_the_departments_of_march_2025(demo):
     assert UnitSuccession.objects.get(predecessor__code="F-STP").kind == "rename"
 
 
-def test_both_rounds_are_computed_with_a_result_for_every_unit(demo):
+def test_the_annual_rounds_are_computed_with_a_result_for_every_unit(demo):
     for year, state, kinds in (
         (2024, "published", {"department": 20, "agency": 1, "district": 30}),
         (2025, "under_appraisal", {"department": 15, "ward": 51, "commune": 75}),
@@ -151,7 +152,30 @@ def test_both_rounds_are_computed_with_a_result_for_every_unit(demo):
         ranks = sorted(results.values_list("rank", flat=True))
         assert ranks[0] == 1 and ranks[-1] <= len(ranks)
         assert round.computations.count() == 1
-    assert [s.units_scored for s in demo.rounds] == [51, 141]
+    assert [s.units_scored for s in demo.rounds] == [51, 141, 15, 0, 0, 0]
+
+
+def test_the_demo_has_a_round_in_each_state_of_the_cycle(demo):
+    rounds = Round.objects.order_by("pk")
+    assert [(r.period, r.state) for r in rounds] == [
+        ("2024", "published"),
+        ("2025", "under_appraisal"),
+        ("2026-H1-departments", "appraised"),
+        ("2026-H1-communes", "submitted"),
+        ("2026", "open"),
+        ("2027", "draft"),
+    ]
+    open_round = rounds.get(state="open")
+    links = RoundUnit.objects.filter(round=open_round)
+    submitted = links.filter(submitted_at__isnull=False)
+    assert 0 < submitted.count() < links.count()
+    ward = links.get(unit__code="00070")
+    assert ward.submitted_at is None
+    progress = self_assessment_progress(open_round, ward.unit)
+    assert 0 < progress.done < progress.total
+    closed = RoundUnit.objects.filter(round__state="under_appraisal")
+    assert not closed.filter(submitted_at__isnull=True).exists()
+    assert 0 < sum(link.is_late for link in closed) < closed.count()
 
 
 def test_every_unit_has_one_entry_per_leaf_that_applies_to_its_kind(demo):
@@ -213,7 +237,8 @@ def test_survey_values_are_the_share_of_satisfied_answers(demo):
     survey = [leaf.id for leaf in framework.leaves if leaf.source is Source.SURVEY]
     entries = Entry.objects.filter(leaf_id__in=survey)
 
-    assert entries.count() == 2 * (51 + 141)
+    # Two survey criteria for each unit of the rounds that got as far as submission.
+    assert entries.count() == 2 * (51 + 141 + 15 + 126)
     for answers, value, self_value in entries.values_list(
         "survey_answers", "survey_value", "self_value"
     ):
@@ -312,11 +337,11 @@ def test_a_rebuild_with_the_same_seed_gives_the_same_results(demo):
         "units:",
         "history:",
         "people:",
-        "round",
-        "round",
-        "computed:",
-        "computed:",
+        *["round"] * 6,
+        *["summary"] * 6,
         "published",
+        "feedback:",
+        "dossiers:",
         "done",
     ]
     assert Unit.objects.count() == 21 + 30 + 126 + 16 + 1

@@ -30,7 +30,9 @@ CASES = [
     (Role.LEADER, [True, False, True, False, False, True, False, False]),
     (Role.APPRAISER, [False, False, False, True, False, True, True, False]),
     (Role.CITY_LEADER, [False, False, False, False, True, True, True, False]),
-    (Role.ADMIN, [True, True, True, True, True, True, True, True]),
+    # Administrators may do everything but speak for a unit: self-assessing and submitting stay
+    # with the unit's own people.
+    (Role.ADMIN, [False, False, False, True, True, True, True, True]),
 ]
 
 
@@ -53,9 +55,9 @@ def test_roles_grant_what_they_should(units, role, expected):
     assert answers(user_with(role, own), own, other) == expected
 
 
-def test_a_superuser_may_do_everything(units):
+def test_a_superuser_may_do_everything_but_speak_for_a_unit(units):
     superuser = UserFactory(is_superuser=True, is_staff=True)
-    assert answers(superuser, *units) == [True] * 8
+    assert answers(superuser, *units) == [False, False, False] + [True] * 5
     assert permissions.is_admin(superuser)
 
 

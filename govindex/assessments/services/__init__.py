@@ -9,7 +9,9 @@ from govindex.assessments.services.entries import (
     entry_appraise,
     entry_set,
     entry_set_many,
+    entry_set_survey_many,
 )
+from govindex.assessments.services.evidence import evidence_add, evidence_remove
 from govindex.assessments.services.published import published_result_set
 from govindex.assessments.services.rounds import (
     BACKWARD,
@@ -22,6 +24,12 @@ from govindex.assessments.services.rounds import (
     round_update,
 )
 from govindex.assessments.services.scores import VALUE_RULE, round_compute
+from govindex.assessments.services.submissions import (
+    entries_accept_matching,
+    round_publish,
+    roundunit_return,
+    roundunit_submit,
+)
 
 __all__ = [
     "BACKWARD",
@@ -33,14 +41,21 @@ __all__ = [
     "EntryValues",
     "Keep",
     "appraisal_problem",
+    "entries_accept_matching",
     "entry_appraise",
     "entry_set",
     "entry_set_many",
+    "entry_set_survey_many",
+    "evidence_add",
+    "evidence_remove",
     "published_result_set",
     "round_add_units",
     "round_compute",
     "round_create",
+    "round_publish",
     "round_remove_units",
     "round_transition",
     "round_update",
+    "roundunit_return",
+    "roundunit_submit",
 ]

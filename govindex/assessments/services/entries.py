@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from govindex.assessments.frameworks import round_framework
-from govindex.assessments.models import Entry, Round, RoundUnit
+from govindex.assessments.frameworks import round_framework, value_ceiling
+from govindex.assessments.models import Entry, Round, RoundState, RoundUnit
+from govindex.assessments.services.states import (
+    DATA_ENTRY_STATES,
+    EDITABLE_STATES,
+    require_round_state,
+    require_unsubmitted,
+)
 from govindex.audit.services import Actor, audit_record
 from govindex.errors import ApplicationError
 from govindex.orgs.models import Unit
 from govindex.scoring import Framework
 from govindex.scoring.framework import Source
+
+
+def _language() -> str:
+    return (get_language() or "vi").split("-")[0]
 
 
 class Keep(Enum):
@@ -26,6 +39,9 @@ class Keep(Enum):
 
 
 KEEP = Keep.KEEP
+
+#: What the unit itself enters (only while the round is open and the unit has not submitted).
+SELF_FIELDS = frozenset({"self_value", "not_applicable", "comment", "evidence"})
 
 ENTRY_FIELDS = (
     "self_value",
@@ -76,12 +92,13 @@ def entry_set(
 ) -> Entry:
     """Create or change the entry of one leaf for one unit; arguments left out keep their
     stored value. The leaf must belong to the round's framework, the unit to the round.
-    The appraisal is recorded only by ``entry_appraise``."""
+    The appraisal is recorded only by ``entry_appraise``.
+
+    The unit's own fields change only while the round is open and the unit has not submitted;
+    survey and system-data values until appraisal ends."""
     _require_round_units(round, [unit])
-    entry, created = Entry.objects.select_for_update().get_or_create(
-        round=round, unit=unit, leaf_id=leaf_id
-    )
-    entry.round, entry.unit = round, unit
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, EDITABLE_STATES, doing="change an entry")
     given = {
         "self_value": self_value,
         "survey_value": survey_value,
@@ -91,11 +108,26 @@ def entry_set(
         "comment": comment,
         "evidence": evidence,
     }
+    entry = (
+        Entry.objects.select_for_update().filter(round=round, unit=unit, leaf_id=leaf_id).first()
+    )
+    created = entry is None
+    if entry is None:
+        entry = Entry(round=round, unit=unit, leaf_id=leaf_id)
+    entry.round, entry.unit = round, unit
     changes = {
         name: value
         for name, value in given.items()
         if value is not KEEP and (created or getattr(entry, name) != value)
     }
+    if changes.keys() & SELF_FIELDS:
+        require_round_state(round, {RoundState.OPEN}, doing="change a self-assessment")
+        require_unsubmitted(
+            RoundUnit.objects.select_related("round", "unit").get(round=round, unit=unit),
+            doing="change it",
+        )
+    if changes.keys() - SELF_FIELDS:
+        require_round_state(round, DATA_ENTRY_STATES, doing="enter survey or system data")
     if not changes and not created:
         return entry
     before = None if created else _entry_state(entry, changes)
@@ -130,11 +162,20 @@ def appraisal_problem(
             "are appraised.",
         )
     if appraised_value != entry.self_value and not reason.strip():
-        claimed = "no value" if entry.self_value is None else f"{entry.self_value:g}"
+        claimed = _("no value") if entry.self_value is None else f"{entry.self_value:g}"
+        name = leaf.name(_language()) if leaf is not None else entry.leaf_id
         return (
             "reason_required",
-            f"Leaf {entry.leaf_id!r} of {entry.unit.code}: give the reason for scoring "
-            f"{appraised_value:g} instead of the self-assessed {claimed}.",
+            _(
+                "“%(criterion)s” of %(unit)s: give the reason for scoring %(appraised)s instead "
+                "of the self-assessed %(claimed)s."
+            )
+            % {
+                "criterion": name,
+                "unit": entry.unit.code,
+                "appraised": f"{appraised_value:g}",
+                "claimed": claimed,
+            },
         )
     return None
 
@@ -146,6 +187,7 @@ def entry_appraise(
     """The appraiser's score for a self-assessed leaf; a score that differs from the unit's own
     needs a reason. ``None`` withdraws the appraisal (the self-assessed value counts again)."""
     entry = Entry.objects.select_for_update().select_related("round", "unit").get(pk=entry.pk)
+    require_round_state(entry.round, {RoundState.UNDER_APPRAISAL}, doing="appraise a score")
     framework = round_framework(entry.round, check_version=False)
     problem = appraisal_problem(framework, entry, appraised_value=appraised_value, reason=reason)
     if problem is not None:
@@ -189,7 +231,19 @@ def entry_set_many(
 ) -> int:
     """Write many entries at once (an import): each row replaces the whole entry of its leaf,
     appraisal included (under the rules of ``entry_appraise``). Every row is checked first; any
-    problem refuses the lot, listing each by unit and leaf."""
+    problem refuses the lot, listing each by unit and leaf. Imports stop once a round is appraised;
+    while it is open for self-assessment they cannot carry appraised values."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, DATA_ENTRY_STATES, doing="import entries")
+    if round.state in (RoundState.DRAFT, RoundState.OPEN) and any(
+        row.appraised_value is not None for row in rows
+    ):
+        raise ApplicationError(
+            f"Round {round.name!r} is {RoundState(round.state).label}: appraised values can be "
+            "imported only once it is under appraisal.",
+            code="round_state",
+            status=409,
+        )
     _require_round_units(round, {row.unit.pk: row.unit for row in rows}.values())
     framework = round_framework(round, check_version=False)
     problems: list[str] = []
@@ -238,3 +292,52 @@ def entry_set_many(
         reason=reason,
     )
     return len(entries)
+
+
+@transaction.atomic
+def entry_set_survey_many(
+    *, round: Round, values: Mapping[tuple[Unit, str], float | None], actor: Actor, source: str
+) -> int:
+    """Store survey points (an import of survey results): only ``survey_value`` changes, on
+    survey criteria, for units of the round. Everything is checked first; one problem refuses
+    the lot. Returns the number of values stored (importing the same file again stores the same
+    values and changes nothing else)."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, DATA_ENTRY_STATES, doing="enter survey results")
+    framework = round_framework(round, check_version=False)
+    _require_round_units(round, {unit.pk: unit for unit, _ in values}.values())
+    problems = []
+    for (unit, leaf_id), value in values.items():
+        node = framework.node(leaf_id) if leaf_id in framework.node_index else None
+        if node is None or not node.is_leaf or node.source is not Source.SURVEY:
+            problems.append(f"{unit.code} / {leaf_id}: not a survey criterion of {framework.id}.")
+        elif value is not None and value < 0:
+            problems.append(f"{unit.code} / {leaf_id}: {value:g} is negative.")
+        elif value is not None and value > (value_ceiling(node) or math.inf):
+            problems.append(
+                f"{unit.code} / {leaf_id}: {value:g} is above the maximum of "
+                f"{value_ceiling(node):g}."
+            )
+    if problems:
+        raise ValidationError(problems)
+    Entry.objects.bulk_create(
+        [
+            Entry(round=round, unit=unit, leaf_id=leaf_id, survey_value=value)
+            for (unit, leaf_id), value in values.items()
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["round", "unit", "leaf_id"],
+        update_fields=["survey_value", "updated_at"],
+    )
+    audit_record(
+        actor=actor,
+        action="entry.survey_import",
+        target=round,
+        after={
+            "values": len(values),
+            "units": len({unit.pk for unit, _ in values}),
+            "source": source,
+        },
+    )
+    return len(values)

@@ -7,14 +7,18 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govindex.assessments.frameworks import framework_for
 from govindex.assessments.models import Round, RoundState, RoundUnit
+from govindex.assessments.selectors import unappraised_units
+from govindex.assessments.services.states import EDITABLE_STATES, require_round_state
 from govindex.audit.services import Actor, audit_record
 from govindex.errors import ApplicationError
 from govindex.orgs.models import Unit
 
-#: Allowed moves of a round's state; moving back (the second table) needs a reason.
+#: Allowed moves of a round's state; moving back (the second table) needs a reason. A published
+#: round is final: nothing moves it back (a correction is a new round).
 FORWARD = {
     RoundState.DRAFT: {RoundState.OPEN},
     RoundState.OPEN: {RoundState.SUBMITTED},
@@ -29,9 +33,11 @@ BACKWARD = {
     RoundState.SUBMITTED: {RoundState.OPEN},
     RoundState.UNDER_APPRAISAL: {RoundState.SUBMITTED},
     RoundState.APPRAISED: {RoundState.UNDER_APPRAISAL},
-    RoundState.PUBLISHED: {RoundState.APPRAISED},
+    RoundState.PUBLISHED: set(),
 }
 ROUND_EDITABLE_FIELDS = frozenset({"name", "deadline"})
+#: Units join or leave a round only until its submissions close.
+UNIT_LIST_STATES = frozenset({RoundState.DRAFT, RoundState.OPEN})
 
 
 @transaction.atomic
@@ -93,6 +99,7 @@ def round_update(*, round: Round, actor: Actor, reason: str = "", **changes: Any
             code="round_field_not_editable",
         )
     round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, EDITABLE_STATES, doing="change the round")
     changed = [name for name, value in changes.items() if getattr(round, name) != value]
     if not changed:
         return round
@@ -122,7 +129,10 @@ def _add_units(round: Round, units: Iterable[Unit]) -> list[str]:
 
 @transaction.atomic
 def round_add_units(*, round: Round, units: Iterable[Unit], actor: Actor) -> list[str]:
-    """Add units to the round; returns the codes of those that were not in it yet."""
+    """Add units to the round (before its submissions close); returns the codes of those that
+    were not in it yet."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, UNIT_LIST_STATES, doing="add units")
     codes = _add_units(round, units)
     if codes:
         audit_record(actor=actor, action="round.add_units", target=round, after={"units": codes})
@@ -131,7 +141,10 @@ def round_add_units(*, round: Round, units: Iterable[Unit], actor: Actor) -> lis
 
 @transaction.atomic
 def round_remove_units(*, round: Round, units: Iterable[Unit], actor: Actor) -> list[str]:
-    """Take units out of the round (their entries stay, unscored); returns the codes removed."""
+    """Take units out of the round (their entries stay, unscored) before its submissions close;
+    returns the codes removed."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    require_round_state(round, UNIT_LIST_STATES, doing="remove units")
     links = RoundUnit.objects.filter(round=round, unit__in=[unit.pk for unit in units])
     codes = sorted(links.values_list("unit__code", flat=True))
     if codes:
@@ -152,21 +165,43 @@ def round_transition(*, round: Round, to: str, actor: Actor, reason: str = "") -
         raise ApplicationError(f"Unknown round state {to!r}.", code="unknown_round_state")
     target = RoundState(to)
     if target not in FORWARD[current] | BACKWARD[current]:
-        allowed = ", ".join(sorted(FORWARD[current] | BACKWARD[current])) or "none"
+        allowed = ", ".join(sorted(FORWARD[current] | BACKWARD[current])) or _("none")
         raise ApplicationError(
-            f"Round {round.name!r} cannot move from {current.value} to {target.value} "
-            f"(allowed: {allowed}).",
+            _("Round %(name)r cannot move from %(current)s to %(target)s (allowed: %(allowed)s).")
+            % {
+                "name": round.name,
+                "current": current.value,
+                "target": target.value,
+                "allowed": allowed,
+            },
             code="round_transition_not_allowed",
             status=409,
         )
     if target in BACKWARD[current] and not reason.strip():
         raise ApplicationError(
-            f"Moving round {round.name!r} back to {target.value} needs a reason.",
+            _("Moving round %(name)r back to %(target)s needs a reason.")
+            % {"name": round.name, "target": target.value},
             code="reason_required",
         )
+    if target is RoundState.APPRAISED and current is RoundState.UNDER_APPRAISAL:
+        pending = unappraised_units(round)
+        if pending:
+            listed = ", ".join(f"{code} ({count})" for code, count in list(pending.items())[:10])
+            if len(pending) > 10:
+                listed += " …"
+            raise ApplicationError(
+                _(
+                    "Round %(name)r still has self-assessed scores without an appraisal in "
+                    "%(count)d units: %(listed)s. Appraise them (or accept the matching ones) "
+                    "first."
+                )
+                % {"name": round.name, "count": len(pending), "listed": listed},
+                code="appraisal_incomplete",
+                status=409,
+            )
     if target is RoundState.PUBLISHED and not round.unit_results.exists():
         raise ApplicationError(
-            f"Compute the scores of round {round.name!r} before publishing it.",
+            _("Compute the scores of round %(name)r before publishing it.") % {"name": round.name},
             code="round_not_computed",
             status=409,
         )

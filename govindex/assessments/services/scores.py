@@ -8,7 +8,13 @@ from typing import Any
 from django.db import transaction
 
 from govindex.assessments.frameworks import round_framework
-from govindex.assessments.models import NodeResult, Round, RoundComputation, UnitResult
+from govindex.assessments.models import (
+    NodeResult,
+    Round,
+    RoundComputation,
+    RoundState,
+    UnitResult,
+)
 from govindex.assessments.selectors import round_units, round_values
 from govindex.audit.services import Actor, actor_fields, audit_record
 from govindex.errors import ApplicationError
@@ -111,6 +117,12 @@ def round_compute(*, round: Round, actor: Actor = None) -> RoundComputation:
     gives the same results; the ``RoundComputation`` rows keep the history of computations.
     """
     round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.state == RoundState.PUBLISHED:
+        raise ApplicationError(
+            f"Round {round.name!r} is published; its results are final and are not recomputed.",
+            code="round_state",
+            status=409,
+        )
     framework = round_framework(round)
     units = {unit.code: unit for unit in round_units(round)}
     if not units:
