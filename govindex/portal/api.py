@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from ninja import Router, Schema
 
 from govindex.errors import ApplicationError
+from govindex.portal.labels import active_language
 from govindex.portal.rankings import RankingTable, latest_ranking
+from govindex.portal.visibility import Viewer
 
 router = Router(tags=["rankings"])
 
@@ -89,11 +90,13 @@ def ranking_payload(table: RankingTable) -> dict[str, object]:
 
 @router.get("/latest", response=RankingOut, summary="Ranking of the latest scored round")
 def latest(request: HttpRequest) -> dict[str, object]:
-    """Every unit of the most recently scored round, best first: score (%), class and the
-    points of each area. 404 ``no_scored_round`` when no round has been scored yet."""
-    table = latest_ranking((get_language() or "vi").split("-")[0])
+    """Every unit of the latest round the caller may see, best first: score (%), class and the
+    points of each area. The public gets the latest published round; appraisers and city
+    leaders (signed in) the latest scored one, provisional or not. 404 ``no_scored_round`` when
+    there is none."""
+    table = latest_ranking(Viewer.of(request.user), active_language())
     if table is None:
         raise ApplicationError(
-            "No assessment round has been scored yet.", code="no_scored_round", status=404
+            "No assessment round has been published yet.", code="no_scored_round", status=404
         )
     return ranking_payload(table)

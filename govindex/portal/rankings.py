@@ -1,8 +1,8 @@
-"""The public ranking of a scored round, shaped for the page and the API.
+"""The city ranking of a scored round, shaped for the page, its downloads and the API.
 
-Reads only: the round and its results come from the assessments selectors, the areas' names
-from the round's framework file. Three queries whatever the number of units: the round, its
-results with their units, and the results of the framework's areas.
+Reads only: the results come from the assessments selectors, the names of the framework, its
+areas and its classes from the round's framework file. Two queries whatever the number of
+units: the results with their units, and the points of the framework's areas.
 """
 
 from __future__ import annotations
@@ -10,34 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from govindex.assessments.frameworks import round_framework
-from govindex.assessments.models import Round
-from govindex.assessments.selectors import latest_scored_round, round_node_points, round_ranking
+from govindex.assessments.models import Round, RoundState
+from govindex.assessments.selectors import round_node_points, round_ranking
+from govindex.portal.labels import kind_label, state_label
+from govindex.portal.visibility import Viewer, dashboard_rounds, default_round
 from govindex.scoring import Framework
-
-#: Unit kinds as the public page names them.
-KIND_LABELS = {
-    "city": _("Thành phố"),
-    "province": _("Tỉnh"),
-    "department": _("Sở, ngành"),
-    "agency": _("Cơ quan tương đương sở"),
-    "district": _("Quận, huyện, thị xã"),
-    "ward": _("Phường"),
-    "commune": _("Xã"),
-    "service_centre": _("Trung tâm phục vụ hành chính công"),
-}
-
-#: Round states as the public page names them.
-STATE_LABELS = {
-    "draft": _("Dự thảo"),
-    "open": _("Đang tự đánh giá"),
-    "submitted": _("Đã nộp tự đánh giá"),
-    "under_appraisal": _("Đang thẩm định"),
-    "appraised": _("Đã thẩm định"),
-    "published": _("Đã công bố"),
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +27,24 @@ class AreaColumn:
     name: str
     max_points: float
     is_adjustment: bool
+
+    @property
+    def short_label(self) -> str:
+        """The column heading: "A3" for the third area, "B/P" for bonus and penalty points."""
+        if self.is_adjustment:
+            # Translators: short heading of the bonus/penalty column (Vietnamese: T/T).
+            return gettext("B/P")
+        # Translators: short heading of an assessment area's column, e.g. A3 (Vietnamese: ND3).
+        return gettext("A%(number)s") % {"number": self.number}
+
+
+@dataclass(frozen=True)
+class BandLegend:
+    id: str
+    name: str
+    minimum: float
+    #: The next band's minimum (``None`` for the top band): the band covers [minimum, below).
+    below: float | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,11 @@ class RankingRow:
     score: float | None
     band: str
     band_name: str
+    #: 1 for the best class, 2 for the next … (``None``: no class); the colour of the class.
+    band_level: int | None
     area_points: list[float | None]
+    #: Each area with the unit's points in it (``None``: N/A or not applicable).
+    cells: list[tuple[AreaColumn, float | None]]
 
     def area_items(self, areas: list[AreaColumn]) -> dict[str, float | None]:
         return {area.id: points for area, points in zip(areas, self.area_points, strict=True)}
@@ -75,10 +77,15 @@ class RankingTable:
     published: bool
     computed_at: datetime.datetime | None
     areas: list[AreaColumn]
+    bands: list[BandLegend]
     rows: list[RankingRow]
 
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for row in self.rows if row.rank is not None)
 
-def _areas(framework: Framework, language: str) -> list[AreaColumn]:
+
+def framework_areas(framework: Framework, language: str) -> list[AreaColumn]:
     return [
         AreaColumn(
             number=number,
@@ -91,44 +98,91 @@ def _areas(framework: Framework, language: str) -> list[AreaColumn]:
     ]
 
 
+def band_legend(framework: Framework, language: str) -> list[BandLegend]:
+    bands = framework.bands
+    return [
+        BandLegend(
+            id=band.id,
+            name=band.name(language),
+            minimum=band.minimum,
+            below=bands[position - 1].minimum if position else None,
+        )
+        for position, band in enumerate(bands)
+    ]
+
+
+def band_levels(framework: Framework) -> dict[str, int]:
+    """Each class's level: 1 for the best, 2 for the next …"""
+    return {band.id: level for level, band in enumerate(framework.bands, start=1)}
+
+
 def ranking_table(round: Round, language: str = "vi") -> RankingTable:
     """The round's units best first, with score, class and each area's points."""
     framework = round_framework(round, check_version=False)
-    areas = _areas(framework, language)
+    areas = framework_areas(framework, language)
     results = round_ranking(round)
     area_ids = [area.id for area in areas]
     points = round_node_points(round, area_ids)
-    bands = {band.id: band.name(language) for band in framework.bands}
-    rows = [
-        RankingRow(
+    band_names = {band.id: band.name(language) for band in framework.bands}
+    levels = band_levels(framework)
+    rows = []
+    for result in results:
+        area_points = [points.get((result.pk, area_id)) for area_id in area_ids]
+        row = RankingRow(
             rank=result.rank,
             unit_code=result.unit.code,
             unit_name=result.unit.name_in(language),
             kind=result.unit.kind,
-            kind_label=str(KIND_LABELS.get(result.unit.kind, result.unit.kind)),
+            kind_label=kind_label(result.unit.kind),
             score=result.score,
             band=result.band,
-            band_name=bands.get(result.band, result.band),
-            area_points=[points.get((result.pk, area_id)) for area_id in area_ids],
+            band_name=band_names.get(result.band, result.band),
+            band_level=levels.get(result.band),
+            area_points=area_points,
+            cells=list(zip(areas, area_points, strict=True)),
         )
-        for result in results
-    ]
+        rows.append(row)
     return RankingTable(
         round=round,
         framework_id=framework.id,
         framework_name=framework.name(language),
         framework_version=round.framework_version,
-        state_label=str(STATE_LABELS.get(round.state, round.state)),
-        published=round.state == "published",
+        state_label=state_label(round.state),
+        published=round.state == RoundState.PUBLISHED,
         computed_at=getattr(round, "last_computed", None),
         areas=areas,
+        bands=band_legend(framework, language),
         rows=rows,
     )
 
 
-def latest_ranking(language: str = "vi") -> RankingTable | None:
-    """The ranking of the most recently scored round, or ``None`` when nothing is scored."""
-    round = latest_scored_round()
+def latest_ranking(viewer: Viewer, language: str = "vi") -> RankingTable | None:
+    """The ranking of the latest round ``viewer`` may see (the latest published one for the
+    public), or ``None`` when there is none."""
+    round = default_round(dashboard_rounds(viewer))
     if round is None:
         return None
     return ranking_table(round, language)
+
+
+def ranking_download_rows(table: RankingTable) -> tuple[list[str], list[dict[str, object]]]:
+    """Columns and rows of the ranking as a download (numbers to 2 decimals, as shown)."""
+    columns = ["rank", "unit_code", "unit_name", "kind", "score", "band"]
+    columns += [area.id for area in table.areas]
+    rows = []
+    for row in table.rows:
+        record: dict[str, object] = {
+            "rank": row.rank,
+            "unit_code": row.unit_code,
+            "unit_name": row.unit_name,
+            "kind": row.kind,
+            "score": rounded(row.score),
+            "band": row.band,
+        }
+        record.update({area.id: rounded(points) for area, points in row.cells})
+        rows.append(record)
+    return columns, rows
+
+
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)

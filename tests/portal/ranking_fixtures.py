@@ -75,12 +75,14 @@ def scored_mini_round(name: str = "Kỳ thử nghiệm 2025") -> Round:
 
 def many_units_round(units: int) -> Round:
     """A scored round of ``units`` wards with full marks but a varying plan score."""
-    round = RoundFactory(name="Kỳ nhiều đơn vị", state="published")
+    round = RoundFactory(name="Kỳ nhiều đơn vị", state="appraised")
     for number in range(units):
         unit = UnitFactory(code=f"{10000 + number:05d}", kind=UnitKind.WARD)
         RoundUnitFactory(round=round, unit=unit)
         EntryFactory(round=round, unit=unit, leaf_id="a1.plan", self_value=number % 5)
         for leaf_id, values in VALUES["00002"][1:]:
             EntryFactory(round=round, unit=unit, leaf_id=leaf_id, **values)
-    round_compute(round=round, actor=None)
+    round_compute(round=round, actor=None)  # a published round is not recomputed: publish after
+    Round.objects.filter(pk=round.pk).update(state="published")
+    round.refresh_from_db()
     return round

@@ -1,144 +1,209 @@
-"""The public ranking page at ``/``: empty state, rows in rank order with exact values, queries."""
+"""The city ranking at ``/``: which round, rows with exact values, chart data, the round picker,
+who may open an unpublished round, query counts."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from pytest_django.fixtures import Settings
 
-from tests.portal.ranking_fixtures import (
-    EXPECTED_PAGE_ROWS,
-    FRAMEWORKS,
-    many_units_round,
-    scored_mini_round,
-)
+from tests.portal.conftest import page_tables
+from tests.portal.dashboard_fixtures import Dashboards
+from tests.portal.ranking_fixtures import many_units_round
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def test_frameworks(settings: Settings) -> Path:
-    settings.GOVINDEX_FRAMEWORKS_DIR = FRAMEWORKS
-    return FRAMEWORKS
-
-
-class RankingTableParser(HTMLParser):
-    """The text of each cell of each body row of ``table.ranking``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_body = False
-        self.cell: list[str] | None = None
-        self.rows: list[list[str]] = []
-        self.headers: list[str] = []
-        self.in_head_cell = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tbody":
-            self.in_body = True
-        elif tag == "tr" and self.in_body:
-            self.rows.append([])
-        elif tag in ("td", "th") and self.in_body:
-            self.cell = []
-        elif tag == "th":
-            self.in_head_cell = True
-            self.headers.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "tbody":
-            self.in_body = False
-        elif tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "th":
-            self.in_head_cell = False
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-        elif self.in_head_cell:
-            self.headers[-1] += data.strip()
+HEADER = ["Rank", "Unit", "Kind", "Score (%)", "Class", "A1/10", "A2/10", "A3/4"]
+PUBLISHED_ROWS = [
+    ["1", "Cu Mot Ward", "Ward", "91.67", "Excellent", "8.00", "10.00", "4.00"],
+    ["2", "Department of Construction", "Department", "90.00", "Excellent", "10.00", "8.00", "–"],
+    ["3", "Cu Hai Ward", "Ward", "66.67", "Average", "7.00", "7.00", "2.00"],
+]
+PROVISIONAL_ROWS = [
+    ["1", "Binh Minh Commune", "Commune", "100.00", "Excellent", "10.00", "10.00", "4.00"],
+    ["2", "An Khanh Ward", "Ward", "85.42", "Good", "9.00", "7.50", "4.00"],
+    ["3", "Department of Construction", "Department", "70.00", "Fair", "9.00", "5.00", "–"],
+    ["–", "Phường Chưa Nhập", "Ward", "–", "–", "–", "–", "–"],
+]
 
 
-def parse(html: str) -> RankingTableParser:
-    parser = RankingTableParser()
-    parser.feed(html)
-    return parser
+def chart_data(html: str, element_id: str) -> dict:
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+    assert match, f"no chart data {element_id}"
+    return json.loads(match.group(1))
 
 
-def test_empty_state_when_no_round_is_scored(client: Client) -> None:
-    response = client.get("/")
+def test_empty_state_when_nothing_is_published(
+    client_for: Callable[..., Client], test_frameworks: Path
+) -> None:
+    response = client_for(None).get("/")
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Chưa có kỳ đánh giá nào được chấm điểm" in html
+    assert "No assessment round has been published yet." in html
     assert "<table" not in html
-    assert '<html lang="vi">' in html
 
 
-def test_ranking_rows_in_rank_order_with_exact_values(client: Client) -> None:
-    scored_mini_round()
+def test_the_public_sees_the_latest_published_round_not_the_provisional_one(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(None).get("/").content.decode()
 
-    response = client.get("/")
+    assert "<h1>Chỉ số CCHC 2024</h1>" in html
+    assert "Chỉ số CCHC 2025" not in html  # neither shown nor offered in the picker
+    assert "Provisional results" not in html
+    tables = page_tables(html)
+    assert tables[0][0] == HEADER
+    assert tables[0][1:] == PUBLISHED_ROWS
 
-    assert response.status_code == 200
-    page = parse(response.content.decode())
-    assert page.rows == EXPECTED_PAGE_ROWS
-    assert page.headers == [
-        "Hạng",
-        "Đơn vị",
-        "Loại",
-        "Điểm (%)",
-        "Xếp loại",
-        "ND1/10",
-        "ND2/10",
-        "ND3/4",
+
+@pytest.mark.parametrize("who", ["appraiser", "city_leader"])
+def test_appraisers_and_city_leaders_see_the_latest_scored_round_flagged_provisional(
+    dashboards: Dashboards, client_for: Callable[..., Client], who: str
+) -> None:
+    html = client_for(getattr(dashboards, who)).get("/").content.decode()
+
+    assert "<h1>Chỉ số CCHC 2025</h1>" in html
+    assert "Provisional results: this round has not been published yet." in html
+    assert '<p class="framework">Test index</p>' in html  # the framework's name in English
+    assert page_tables(html)[0][1:] == PROVISIONAL_ROWS
+    picker = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', html)
+    assert picker == [
+        (str(dashboards.provisional.pk), " selected", "Chỉ số CCHC 2025 (provisional)"),
+        (str(dashboards.published.pk), "", "Chỉ số CCHC 2024"),
     ]
 
 
-def test_title_names_the_round_and_framework_and_flags_provisional_results(client: Client) -> None:
-    scored_mini_round(name="Chỉ số CCHC thử nghiệm 2025")
+def test_ward_staff_see_only_published_results(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(dashboards.ward_staff).get("/").content.decode()
 
-    html = client.get("/").content.decode()
+    assert "<h1>Chỉ số CCHC 2024</h1>" in html
+    assert page_tables(html)[0][1:] == PUBLISHED_ROWS
 
-    assert "<h1>Chỉ số CCHC thử nghiệm 2025</h1>" in html
+
+def test_the_round_picker_opens_an_earlier_round(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    client = client_for(dashboards.city_leader)
+
+    html = client.get(f"/?round={dashboards.published.pk}").content.decode()
+
+    assert "<h1>Chỉ số CCHC 2024</h1>" in html
+    assert page_tables(html)[0][1:] == PUBLISHED_ROWS
+
+
+def test_rows_link_down_to_the_scorecard_and_its_areas(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(None).get("/").content.decode()
+    card = f"/rounds/{dashboards.published.pk}/units/00091/"
+
+    assert f'<a href="{card}">Cu Mot Ward</a>' in html
+    assert f'<a href="{card}">91.67</a>' in html
+    assert f'<a href="{card}#node-a1">8.00</a>' in html
+    assert f'<a href="{card}#node-a3">4.00</a>' in html
+
+
+def test_chart_data_has_one_bar_per_scored_unit_coloured_by_class(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(dashboards.appraiser).get("/").content.decode()
+
+    chart = chart_data(html, "ranking-chart-data")
+    assert chart["kind"] == "ranking"
+    assert [band["id"] for band in chart["bands"]] == ["A", "B", "C", "D"]
+    assert [band["name"] for band in chart["bands"]] == ["Excellent", "Good", "Fair", "Average"]
+    assert [band["colour"] for band in chart["bands"]] == [
+        "#1e6b3a",
+        "#1f4f8a",
+        "#8a5a00",
+        "#a4161a",
+    ]
+    round_id = dashboards.provisional.pk
+    assert [
+        (i["name"], i["rank"], round(i["score"], 4), i["band"], i["url"]) for i in chart["items"]
+    ] == [
+        ("Binh Minh Commune", 1, 100.0, "A", f"/rounds/{round_id}/units/00002/"),
+        ("An Khanh Ward", 2, 85.4167, "B", f"/rounds/{round_id}/units/00001/"),
+        ("Department of Construction", 3, 70.0, "C", f"/rounds/{round_id}/units/SXD/"),
+    ]  # the unit without a score has no bar
+    assert "vendor/echarts-5.6.0.min.js" in html
+    assert "portal/dashboards.js" in html
+    assert '<li><span class="band band-2">Good</span>' in html  # the class legend
+    assert "80 to under 90" in html
+
+
+def test_numbers_and_names_follow_the_language(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(dashboards.city_leader, language="vi").get("/").content.decode()
+
+    assert '<html lang="vi">' in html
+    rows = page_tables(html)[0][1:]
+    assert [(row[0], row[1], row[3], row[4], row[6]) for row in rows] == [
+        ("1", "Xã Bình Minh", "100,00", "Xuất sắc", "10,00"),
+        ("2", "Phường An Khánh", "85,42", "Tốt", "7,50"),
+        ("3", "Sở Xây dựng", "70,00", "Khá", "5,00"),
+        ("–", "Phường Chưa Nhập", "–", "–", "–"),
+    ]
     assert '<p class="framework">Bộ chỉ số thử nghiệm</p>' in html
-    assert "Đang thẩm định" in html
-    assert "chưa được công bố chính thức" in html
-    assert "<title>Chỉ số CCHC thử nghiệm 2025 · Cải cách hành chính Hà Nội</title>" in html
 
 
-def test_the_page_shows_the_latest_scored_round(client: Client) -> None:
-    scored_mini_round(name="Kỳ cũ")
-    many_units_round(3)
+def test_an_unpublished_round_sends_the_public_to_sign_in(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    response = client_for(None).get(f"/?round={dashboards.provisional.pk}")
 
-    html = client.get("/").content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/%3Fround%3D{dashboards.provisional.pk}"
 
-    assert "<h1>Kỳ nhiều đơn vị</h1>" in html
-    assert "Kỳ cũ" not in html
-    assert "chưa được công bố chính thức" not in html  # a published round
+
+@pytest.mark.parametrize("who", ["ward_staff", "other_staff"])
+def test_an_unpublished_round_is_refused_to_ward_staff(
+    dashboards: Dashboards, client_for: Callable[..., Client], who: str
+) -> None:
+    response = client_for(getattr(dashboards, who)).get(f"/?round={dashboards.provisional.pk}")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("query", ["?round=999999", "?round=abc", "?round=DRAFT"])
+def test_unknown_or_unscored_rounds_are_not_found(
+    dashboards: Dashboards, client_for: Callable[..., Client], query: str
+) -> None:
+    query = query.replace("DRAFT", str(dashboards.draft.pk))
+
+    assert client_for(dashboards.city_leader).get(f"/{query}").status_code == 404
 
 
 @pytest.mark.parametrize("units", [3, 60])
 def test_query_count_does_not_grow_with_the_rows(
-    client: Client, django_assert_max_num_queries, units: int
+    client_for: Callable[..., Client],
+    test_frameworks: Path,
+    django_assert_max_num_queries,
+    units: int,
 ) -> None:
     many_units_round(units)
+    client = client_for(None)
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3):  # the rounds, the results, the areas' points
         response = client.get("/")
 
-    assert len(parse(response.content.decode()).rows) == units
+    assert len(page_tables(response.content.decode())[0]) == units + 1
 
 
-def test_static_stylesheet_is_linked_and_served(client: Client) -> None:
+def test_static_files_are_local(dashboards: Dashboards, client_for: Callable[..., Client]) -> None:
+    client = client_for(None)
     html = client.get("/").content.decode()
 
     assert '<link rel="stylesheet" href="/static/portal/portal.css">' in html
-    assert "https://" not in html.split("<body>")[0]  # no external CDN
-    css = client.get("/static/portal/portal.css")
-    assert css.status_code == 200
-    assert b"system-ui" in b"".join(css.streaming_content)
+    assert "https://" not in html.split("<body")[0]  # no external CDN
+    script = client.get("/static/portal/dashboards.js")
+    assert script.status_code == 200
+    assert b"Intl.NumberFormat" in b"".join(script.streaming_content)
