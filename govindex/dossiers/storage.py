@@ -1,0 +1,211 @@
+"""Bulk movement of dossier and counter frames in and out of the database.
+
+PostgreSQL: ``COPY`` in CSV both ways (the fastest path psycopg offers). SQLite: ``executemany``
+and plain ``SELECT``. Counters are upserted with ``INSERT … ON CONFLICT … DO UPDATE SET c = c +
+excluded.c`` (both databases), so concurrent batches add up instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+import polars as pl
+from django.db import connection
+
+from govindex.dossiers.frames import DOSSIER_SCHEMA, KEY, LOCAL, UTC_TIME
+from govindex.dossiers.models import COUNTERS, DailyCount, Dossier
+
+DOSSIER_TABLE = Dossier._meta.db_table
+COUNT_TABLE = DailyCount._meta.db_table
+_DATETIME_COLUMNS = [name for name, dtype in DOSSIER_SCHEMA.items() if dtype == UTC_TIME] + [
+    "late_from"
+]
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _raw_connection():  # type: ignore[no-untyped-def]
+    connection.ensure_connection()
+    return connection.connection
+
+
+def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Datetimes as Django's SQLite backend writes them (naive UTC ``str()``), booleans 0/1."""
+    expressions = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            naive = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            expressions.append(
+                pl.when(naive.dt.microsecond() == 0)
+                .then(naive.dt.strftime("%Y-%m-%d %H:%M:%S"))
+                .otherwise(naive.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+                .alias(name)
+            )
+        elif dtype == pl.Date:
+            expressions.append(column.dt.strftime("%Y-%m-%d").alias(name))
+        elif dtype == pl.Boolean:
+            expressions.append(column.cast(pl.Int8).alias(name))
+        else:
+            expressions.append(column)
+    return frame.select(expressions)
+
+
+def insert_frame(table: str, frame: pl.DataFrame, *, chunk_rows: int = 200_000) -> None:
+    """Append the frame's rows to ``table`` (columns named as in the frame)."""
+    if frame.is_empty():
+        return
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    if is_postgresql():
+        with _raw_connection().cursor() as cursor:
+            for offset in range(0, frame.height, chunk_rows):
+                chunk = frame.slice(offset, chunk_rows)
+                buffer = io.BytesIO()
+                chunk.write_csv(
+                    buffer,
+                    include_header=False,
+                    quote_style="non_numeric",
+                    datetime_format="%Y-%m-%dT%H:%M:%S%.6f%z",
+                )
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                    copy.write(buffer.getvalue())
+        return
+    values = _sqlite_values(frame)
+    marks = ", ".join("?" for _ in frame.columns)
+    cursor = _raw_connection().cursor()  # the bare driver: no debug wrapper quoting each row
+    if frame.height > 50_000:  # bulk loads: a page cache that holds the indexes being filled
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        for offset in range(0, values.height, chunk_rows):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (identifiers from the models; values are parameters)
+                values.slice(offset, chunk_rows).iter_rows(),
+            )
+    finally:
+        cursor.close()
+
+
+def create_stage(name: str, like: str, columns: Sequence[str]) -> str:
+    """A temporary table ``name`` with ``columns`` of ``like``, empty (dropped first if left over)."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT {names} FROM {like} WHERE 1 = 0")  # noqa: S608 (identifiers from the models; values are parameters)
+    return name
+
+
+def drop_stage(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def upsert_counts(counts: pl.DataFrame) -> int:
+    """Add counter rows (``KEY`` + ``COUNTERS``) to ``DailyCount``; rows of zeros are skipped."""
+    counts = counts.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNTERS))
+    if counts.is_empty():
+        return 0
+    counts = counts.select(*KEY, *COUNTERS)
+    names = ", ".join(counts.columns)
+    updates = ", ".join(f"{name} = {COUNT_TABLE}.{name} + excluded.{name}" for name in COUNTERS)
+    conflict = f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}"
+    if is_postgresql() and counts.height > 2_000:
+        stage = create_stage("dossiers_count_stage", COUNT_TABLE, counts.columns)
+        insert_frame(stage, counts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {COUNT_TABLE} ({names}) SELECT {names} FROM {stage} {conflict}"  # noqa: S608 (identifiers from the models; values are parameters)
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+        return counts.height
+    if is_postgresql():
+        marks = ", ".join(["%s"] * len(counts.columns))
+        rows = counts.rows()
+        with connection.cursor() as cursor:
+            for offset in range(0, len(rows), 1_000):
+                chunk = rows[offset : offset + 1_000]
+                placeholders = ", ".join(f"({marks})" for _ in chunk)
+                cursor.execute(
+                    f"INSERT INTO {COUNT_TABLE} ({names}) VALUES {placeholders} {conflict}",  # noqa: S608 (identifiers from the models; values are parameters)
+                    [value for row in chunk for value in row],
+                )
+        return counts.height
+    # SQLite: the rows into a bare temporary table (no index to maintain), then one statement
+    # merges them, instead of one upsert per row.
+    stage = create_stage("dossiers_count_stage", COUNT_TABLE, counts.columns)
+    insert_frame(stage, counts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {COUNT_TABLE} ({names}) SELECT {names} FROM {stage} WHERE true {conflict}"  # noqa: S608 (identifiers from the models; values are parameters)
+        )
+    drop_stage(stage)
+    return counts.height
+
+
+def _select_sql(where: str) -> str:
+    columns = ", ".join(
+        "u.code AS unit_code" if name == "unit_code" else f"d.{name}"
+        for name in (*DOSSIER_SCHEMA, "late_from")
+    )
+    return (
+        f"SELECT {columns} FROM {DOSSIER_TABLE} d JOIN orgs_unit u ON u.id = d.unit_id "  # noqa: S608 (identifiers from the models; values are parameters)
+        f"WHERE {where}"
+    )
+
+
+def read_dossiers(where: str = "1 = 1", params: Sequence[object] = ()) -> pl.DataFrame:
+    """Dossier rows as a frame with ``DOSSIER_SCHEMA`` + ``late_from`` (``where`` uses alias ``d``
+    and ``%s`` placeholders)."""
+    schema = {**DOSSIER_SCHEMA, "late_from": UTC_TIME}
+    sql = _select_sql(where)
+    params = [
+        connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
+        for value in params
+    ]
+    if is_postgresql():
+        buffer = io.BytesIO()
+        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        with _raw_connection().cursor() as cursor, cursor.copy(copy_sql, params) as copy:
+            for block in copy:
+                buffer.write(block)
+        if buffer.tell() == 0:
+            return pl.DataFrame(schema=schema)
+        buffer.seek(0)
+        text_schema = {
+            name: (pl.String if dtype == UTC_TIME or dtype == pl.Boolean else dtype)
+            for name, dtype in schema.items()
+        }
+        raw = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=text_schema)
+        return raw.with_columns(
+            *(
+                pl.col(name).str.to_datetime("%Y-%m-%d %H:%M:%S%.f%#z", time_zone="UTC")
+                for name, dtype in schema.items()
+                if dtype == UTC_TIME
+            ),
+            *(pl.col(name) == "t" for name, dtype in schema.items() if dtype == pl.Boolean),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    # Django's SQLite backend converts datetime columns to naive UTC datetimes; booleans are 0/1.
+    row_schema = {
+        name: (
+            pl.Datetime("us") if dtype == UTC_TIME else pl.Int64 if dtype == pl.Boolean else dtype
+        )
+        for name, dtype in schema.items()
+    }
+    raw = pl.DataFrame(rows, schema=row_schema, orient="row")
+    return raw.with_columns(
+        *(
+            pl.col(name).dt.replace_time_zone("UTC")
+            for name, dtype in schema.items()
+            if dtype == UTC_TIME
+        ),
+        *(pl.col(name) == 1 for name, dtype in schema.items() if dtype == pl.Boolean),
+    )
+
+
+__all__ = ["LOCAL", "insert_frame", "read_dossiers", "upsert_counts"]
