@@ -19,9 +19,11 @@ FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
 
 
 @pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages built outside a request (services called directly) in English, as the clients
-    of these tests ask for."""
+def english(settings: Settings) -> Iterator[None]:
+    """English unless a test asks otherwise: messages built outside a request (services called
+    directly) and pages requested without Accept-Language (the admin client). The browser tests
+    ask for Vietnamese."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

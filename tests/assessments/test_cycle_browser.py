@@ -107,7 +107,9 @@ def test_the_whole_cycle_in_a_browser(
         "ke-hoach-cchc-2025.pdf"
     )
     clerk.reload()  # nothing lost on a reload
-    expect(clerk.locator("#criterion-a1\\.report input[name$='-self_value']")).to_have_value("5,5")  # Vietnamese decimal comma
+    expect(clerk.locator("#criterion-a1\\.report input[name$='-self_value']")).to_have_value(
+        "5,5"
+    )  # Vietnamese decimal comma
     _shot(clerk, "1-self-assessment")
     assert Evidence.objects.get().entry.leaf_id == "a1.plan"
 
@@ -132,7 +134,7 @@ def test_the_whole_cycle_in_a_browser(
     report = appraiser.locator("#criterion-a1\\.report")
     report.locator("input[name$='-appraised_value']").fill("4")
     report.locator("button[type=submit]").click()
-    expect(appraiser.locator("#criterion-a1\\.report .form-error")).to_contain_text("reason")
+    expect(appraiser.locator("#criterion-a1\\.report .form-error")).to_contain_text("nêu lý do")
     report = appraiser.locator("#criterion-a1\\.report")
     report.locator("input[name$='-appraised_value']").fill("4")
     report.locator("input[name$='-reason']").fill("Báo cáo quý IV nộp chậm")

@@ -375,9 +375,7 @@ def test_an_adjustment_without_a_reason_is_refused_with_the_message(
     )
 
     assert response.status_code == 200
-    message = (
-        "“Reports” of 00002: give the reason for scoring 5 instead of the self-assessed 6."
-    )
+    message = "“Reports” of 00002: give the reason for scoring 5 instead of the self-assessed 6."
     assert response.context["row"].error == message
     assert message.replace("'", "&#x27;") in response.content.decode()
     assert 'value="5"' in response.content.decode()  # the typed score stays for the reason

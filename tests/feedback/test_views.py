@@ -144,7 +144,7 @@ def test_units_page_shows_the_indicators(client, category, ward):
     response = client.get(reverse("feedback:units"), {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en")
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Phường Hoàn Kiếm" in text and 'id="indicators-table"' in text
+    assert "Hoan Kiem Ward" in text and 'id="indicators-table"' in text
     assert "100.00" in text
 
 

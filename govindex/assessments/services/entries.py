@@ -98,7 +98,7 @@ def entry_set(
     survey and system-data values until appraisal ends."""
     _require_round_units(round, [unit])
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, EDITABLE_STATES, doing="change an entry")
+    require_round_state(round, EDITABLE_STATES, doing=_("change an entry"))
     given = {
         "self_value": self_value,
         "survey_value": survey_value,
@@ -121,13 +121,13 @@ def entry_set(
         if value is not KEEP and (created or getattr(entry, name) != value)
     }
     if changes.keys() & SELF_FIELDS:
-        require_round_state(round, {RoundState.OPEN}, doing="change a self-assessment")
+        require_round_state(round, {RoundState.OPEN}, doing=_("change a self-assessment"))
         require_unsubmitted(
             RoundUnit.objects.select_related("round", "unit").get(round=round, unit=unit),
-            doing="change it",
+            doing=_("change it"),
         )
     if changes.keys() - SELF_FIELDS:
-        require_round_state(round, DATA_ENTRY_STATES, doing="enter survey or system data")
+        require_round_state(round, DATA_ENTRY_STATES, doing=_("enter survey or system data"))
     if not changes and not created:
         return entry
     before = None if created else _entry_state(entry, changes)
@@ -187,7 +187,7 @@ def entry_appraise(
     """The appraiser's score for a self-assessed leaf; a score that differs from the unit's own
     needs a reason. ``None`` withdraws the appraisal (the self-assessed value counts again)."""
     entry = Entry.objects.select_for_update().select_related("round", "unit").get(pk=entry.pk)
-    require_round_state(entry.round, {RoundState.UNDER_APPRAISAL}, doing="appraise a score")
+    require_round_state(entry.round, {RoundState.UNDER_APPRAISAL}, doing=_("appraise a score"))
     framework = round_framework(entry.round, check_version=False)
     problem = appraisal_problem(framework, entry, appraised_value=appraised_value, reason=reason)
     if problem is not None:
@@ -234,7 +234,7 @@ def entry_set_many(
     problem refuses the lot, listing each by unit and leaf. Imports stop once a round is appraised;
     while it is open for self-assessment they cannot carry appraised values."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, DATA_ENTRY_STATES, doing="import entries")
+    require_round_state(round, DATA_ENTRY_STATES, doing=_("import entries"))
     if round.state in (RoundState.DRAFT, RoundState.OPEN) and any(
         row.appraised_value is not None for row in rows
     ):
@@ -303,7 +303,7 @@ def entry_set_survey_many(
     the lot. Returns the number of values stored (importing the same file again stores the same
     values and changes nothing else)."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, DATA_ENTRY_STATES, doing="enter survey results")
+    require_round_state(round, DATA_ENTRY_STATES, doing=_("enter survey results"))
     framework = round_framework(round, check_version=False)
     _require_round_units(round, {unit.pk: unit for unit, _ in values}.values())
     problems = []

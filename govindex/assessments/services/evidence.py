@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govindex.assessments.evidence import check_evidence_file, safe_display_name
 from govindex.assessments.frameworks import leaf_problems
@@ -28,9 +29,9 @@ def _sha256(upload: UploadedFile) -> str:
 
 
 def _editable(round: Round, unit: Unit) -> None:
-    require_round_state(round, {RoundState.OPEN}, doing="change evidence")
+    require_round_state(round, {RoundState.OPEN}, doing=_("change evidence"))
     link = RoundUnit.objects.select_related("round", "unit").get(round=round, unit=unit)
-    require_unsubmitted(link, doing="change its evidence")
+    require_unsubmitted(link, doing=_("change its evidence"))
 
 
 @transaction.atomic
@@ -50,7 +51,7 @@ def evidence_add(
     if problems:
         raise ApplicationError(problems[0][1], code="unknown_leaf")
     sha256 = _sha256(upload)
-    entry, _ = Entry.objects.get_or_create(round=round, unit=unit, leaf_id=leaf_id)
+    entry, _created = Entry.objects.get_or_create(round=round, unit=unit, leaf_id=leaf_id)
     existing = entry.files.filter(sha256=sha256).first()
     if existing is not None:
         return existing

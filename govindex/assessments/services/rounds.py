@@ -99,7 +99,7 @@ def round_update(*, round: Round, actor: Actor, reason: str = "", **changes: Any
             code="round_field_not_editable",
         )
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, EDITABLE_STATES, doing="change the round")
+    require_round_state(round, EDITABLE_STATES, doing=_("change the round"))
     changed = [name for name, value in changes.items() if getattr(round, name) != value]
     if not changed:
         return round
@@ -132,7 +132,7 @@ def round_add_units(*, round: Round, units: Iterable[Unit], actor: Actor) -> lis
     """Add units to the round (before its submissions close); returns the codes of those that
     were not in it yet."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, UNIT_LIST_STATES, doing="add units")
+    require_round_state(round, UNIT_LIST_STATES, doing=_("add units"))
     codes = _add_units(round, units)
     if codes:
         audit_record(actor=actor, action="round.add_units", target=round, after={"units": codes})
@@ -144,7 +144,7 @@ def round_remove_units(*, round: Round, units: Iterable[Unit], actor: Actor) -> 
     """Take units out of the round (their entries stay, unscored) before its submissions close;
     returns the codes removed."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, UNIT_LIST_STATES, doing="remove units")
+    require_round_state(round, UNIT_LIST_STATES, doing=_("remove units"))
     links = RoundUnit.objects.filter(round=round, unit__in=[unit.pk for unit in units])
     codes = sorted(links.values_list("unit__code", flat=True))
     if codes:

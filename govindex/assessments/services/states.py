@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.utils.translation import gettext as _
+
 from govindex.assessments.models import Round, RoundState, RoundUnit
 from govindex.errors import ApplicationError
 
@@ -18,17 +20,25 @@ DATA_ENTRY_STATES = frozenset(
 
 
 def require_round_state(round: Round, allowed: Collection[RoundState], *, doing: str) -> None:
-    """``ApplicationError`` (409) unless the round is in one of ``allowed``."""
+    """``ApplicationError`` (409) unless the round is in one of ``allowed``. ``doing`` is a
+    translated phrase that reads after "you can" ("change a self-assessment")."""
     if round.state in allowed:
         return
     if round.state == RoundState.PUBLISHED:
-        message = f"Round {round.name!r} is published; nobody can {doing} any more."
+        message = _("Round %(name)r is published; nobody can %(doing)s any more.") % {
+            "name": round.name,
+            "doing": doing,
+        }
     else:
-        names = " or ".join(str(RoundState(state).label) for state in allowed)
-        message = (
-            f"Round {round.name!r} is {RoundState(round.state).label}; you can {doing} only "
-            f"while it is {names}."
-        )
+        names = _(" or ").join(str(RoundState(state).label) for state in allowed)
+        message = _(
+            "Round %(name)r is %(state)s; you can %(doing)s only while it is %(allowed)s."
+        ) % {
+            "name": round.name,
+            "state": RoundState(round.state).label,
+            "doing": doing,
+            "allowed": names,
+        }
     raise ApplicationError(message, code="round_state", status=409)
 
 
@@ -36,8 +46,11 @@ def require_unsubmitted(link: RoundUnit, *, doing: str) -> None:
     """A unit's self-assessment is frozen once its leader has submitted it."""
     if link.submitted_at is not None:
         raise ApplicationError(
-            f"{link.unit.code} has submitted its self-assessment for {link.round.name!r}; "
-            f"ask an appraiser to return it before you {doing}.",
+            _(
+                "%(unit)s has submitted its self-assessment for %(round)r; ask an appraiser to "
+                "return it before you %(doing)s."
+            )
+            % {"unit": link.unit.code, "round": link.round.name, "doing": doing},
             code="already_submitted",
             status=409,
         )

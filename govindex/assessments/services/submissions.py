@@ -49,7 +49,7 @@ def roundunit_submit(
     link = _link(round, unit)
     if link.submitted_at is not None:
         return link
-    require_round_state(round, {RoundState.OPEN}, doing="submit a self-assessment")
+    require_round_state(round, {RoundState.OPEN}, doing=_("submit a self-assessment"))
     progress = self_assessment_progress(round, unit)
     if progress.missing:
         framework = round_framework(round, check_version=False)
@@ -90,7 +90,7 @@ def roundunit_return(*, round: Round, unit: Unit, actor: Actor, reason: str) -> 
     """Send a submitted self-assessment back to the unit for correction (round still open)."""
     round = Round.objects.select_for_update().get(pk=round.pk)
     link = _link(round, unit)
-    require_round_state(round, {RoundState.OPEN}, doing="return a self-assessment")
+    require_round_state(round, {RoundState.OPEN}, doing=_("return a self-assessment"))
     if link.submitted_at is None:
         raise ApplicationError(
             f"{unit.code} has not submitted its self-assessment; there is nothing to return.",
@@ -121,7 +121,7 @@ def entries_accept_matching(*, round: Round, unit: Unit, actor: Actor) -> int:
     """Accept the unit's self-score as the appraised score on every self-assessed criterion not
     appraised yet (the appraiser's "accept all that match the evidence"). Returns how many."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, {RoundState.UNDER_APPRAISAL}, doing="appraise a score")
+    require_round_state(round, {RoundState.UNDER_APPRAISAL}, doing=_("appraise a score"))
     framework = round_framework(round, check_version=False)
     self_assessed = [leaf.id for leaf in framework.leaves if leaf.source is Source.SELF_ASSESSED]
     pending = Entry.objects.select_for_update().filter(
@@ -149,6 +149,6 @@ def entries_accept_matching(*, round: Round, unit: Unit, actor: Actor) -> int:
 def round_publish(*, round: Round, actor: Actor) -> Round:
     """Score the appraised round once more from its final entries and publish it."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    require_round_state(round, {RoundState.APPRAISED}, doing="publish the round")
+    require_round_state(round, {RoundState.APPRAISED}, doing=_("publish the round"))
     round_compute(round=round, actor=actor)
     return round_transition(round=round, to=RoundState.PUBLISHED, actor=actor)

@@ -20,3 +20,10 @@ def person_name(user: AbstractBaseUser) -> str:
     family = getattr(user, "last_name", "")
     given = getattr(user, "first_name", "")
     return f"{family} {given}".strip() or user.get_username()
+
+
+@register.filter
+def localised(thing: object) -> str:
+    """Any record with ``name_in(language)`` (feedback categories, units …), in the page's
+    language."""
+    return str(thing.name_in((get_language() or "vi").split("-")[0]))  # type: ignore[attr-defined]
