@@ -11,6 +11,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from govindex.assessments.formatting import points_text
 from govindex.errors import ApplicationError
 
 PDF, PNG, JPEG = b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
@@ -73,8 +74,12 @@ def check_evidence_file(name: str, stream: IO[bytes], size: int, *, max_bytes: i
         raise ApplicationError(_("%(name)s is empty.") % {"name": display}, code="evidence_empty")
     if size > max_bytes:
         raise ApplicationError(
-            _("%(name)s is %(size).1f MB; files may be at most %(max).0f MB.")
-            % {"name": display, "size": size / 1_048_576, "max": max_bytes / 1_048_576},
+            _("%(name)s is %(size)s MB; files may be at most %(max)s MB.")
+            % {
+                "name": display,
+                "size": points_text(round(size / 1_048_576, 1)),
+                "max": points_text(round(max_bytes / 1_048_576)),
+            },
             code="evidence_too_big",
             status=413,
         )

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from govindex.assessments.evidence import ACCEPTED_EXTENSIONS
+from govindex.assessments.formatting import points_text
 from govindex.assessments.frameworks import value_ceiling
 from govindex.scoring import Node
-
-
-def points_text(value: float | None) -> str:
-    """A number of points as a clerk types it in the page's language (``2,5`` in Vietnamese and
-    Indonesian, ``2.5`` in English); empty for no value."""
-    if value is None:
-        return ""
-    return f"{value:g}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
 class PointsField(forms.Field):

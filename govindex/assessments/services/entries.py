@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from govindex.assessments.formatting import points_text
 from govindex.assessments.frameworks import round_framework, value_ceiling
 from govindex.assessments.models import Entry, Round, RoundState, RoundUnit
 from govindex.assessments.services.states import (
@@ -162,7 +163,7 @@ def appraisal_problem(
             "are appraised.",
         )
     if appraised_value != entry.self_value and not reason.strip():
-        claimed = _("no value") if entry.self_value is None else f"{entry.self_value:g}"
+        claimed = _("no value") if entry.self_value is None else points_text(entry.self_value)
         name = leaf.name(_language()) if leaf is not None else entry.leaf_id
         return (
             "reason_required",
@@ -173,7 +174,7 @@ def appraisal_problem(
             % {
                 "criterion": name,
                 "unit": entry.unit.code,
-                "appraised": f"{appraised_value:g}",
+                "appraised": points_text(appraised_value),
                 "claimed": claimed,
             },
         )

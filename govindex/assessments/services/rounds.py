@@ -188,7 +188,7 @@ def round_transition(*, round: Round, to: str, actor: Actor, reason: str = "") -
         if pending:
             listed = ", ".join(f"{code} ({count})" for code, count in list(pending.items())[:10])
             if len(pending) > 10:
-                listed += " …"
+                listed += " " + _("and %(count)d more") % {"count": len(pending) - 10}
             raise ApplicationError(
                 _(
                     "Round %(name)r still has self-assessed scores without an appraisal in "

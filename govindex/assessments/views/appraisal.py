@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from govindex.assessments import permissions
+from govindex.assessments.formatting import points_text
 from govindex.assessments.forms import (
     AppraisalForm,
     SurveyValueForm,
-    points_text,
 )
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import Entry, Round, RoundState, RoundUnit

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from govindex.assessments import permissions
+from govindex.assessments.formatting import points_text
 from govindex.assessments.forms import (
     CriterionForm,
     EvidenceForm,
     ReasonForm,
-    points_text,
 )
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import Entry, Evidence, RoundState, RoundUnit
