@@ -449,10 +449,10 @@ def counters_recompute(
     )
     counted = set(DailyCount.objects.values_list("unit_id", flat=True).distinct())
     unit_ids = sorted(set(unit_ids) | counted)
-    todo = [unit_id for unit_id in unit_ids if unit_id > run.done_through]
+    pending_units = [unit_id for unit_id in unit_ids if unit_id > run.done_through]
     dossiers = rows = 0
     procedures = _procedures()
-    for position, unit_id in enumerate(todo, start=1):
+    for position, unit_id in enumerate(pending_units, start=1):
         with transaction.atomic():
             state = _locked_state()
             frame = storage.read_dossiers("d.unit_id = %s", [unit_id])
@@ -467,15 +467,15 @@ def counters_recompute(
             )
             _bump(state)
         if progress:
-            progress("recompute", position, len(todo))
+            progress("recompute", position, len(pending_units))
     RecomputeRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
     audit_record(
         actor=actor,
         action="counters.recompute",
         target=run,
-        after={"units": len(todo), "dossiers": dossiers, "resumed": resumed},
+        after={"units": len(pending_units), "dossiers": dossiers, "resumed": resumed},
     )
-    return RecomputeSummary(run.pk, len(todo), dossiers, rows, resumed)
+    return RecomputeSummary(run.pk, len(pending_units), dossiers, rows, resumed)
 
 
 def _store_late_from(frame: pl.DataFrame) -> None:

@@ -26,7 +26,7 @@ from govindex.assessments.services import (
     entry_appraise,
     entry_set,
 )
-from govindex.assessments.views.common import (
+from govindex.assessments.views.criterion_pages import (
     criterion_row,
     form_errors,
     fresh_criterion_row,

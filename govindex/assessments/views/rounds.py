@@ -31,7 +31,7 @@ from govindex.assessments.services import (
     round_transition,
 )
 from govindex.assessments.survey_table import SurveyTableError, read_survey_table
-from govindex.assessments.views.common import (
+from govindex.assessments.views.criterion_pages import (
     page_language,
     visible_round,
 )

@@ -30,7 +30,7 @@ from govindex.assessments.services import (
     roundunit_return,
     roundunit_submit,
 )
-from govindex.assessments.views.common import (
+from govindex.assessments.views.criterion_pages import (
     CriterionRow,
     criterion_row,
     form_errors,

@@ -1,4 +1,4 @@
-"""What the assessment pages share: the language, messages, the round and unit a URL names,
+"""What the criterion pages (self-assessment, appraisal) share: the language, messages, the round and unit a URL names,
 and the row each screen shows for one criterion."""
 
 from __future__ import annotations
