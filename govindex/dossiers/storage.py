@@ -127,9 +127,9 @@ def upsert_counts(counts: pl.DataFrame) -> int:
         with connection.cursor() as cursor:
             for offset in range(0, len(rows), 1_000):
                 chunk = rows[offset : offset + 1_000]
-                placeholders = ", ".join(f"({marks})" for _ in chunk)
+                value_rows = ", ".join(f"({marks})" for _ in chunk)
                 cursor.execute(
-                    f"INSERT INTO {COUNT_TABLE} ({names}) VALUES {placeholders} {conflict}",  # noqa: S608 (identifiers from the models; values are parameters)
+                    f"INSERT INTO {COUNT_TABLE} ({names}) VALUES {value_rows} {conflict}",  # noqa: S608 (identifiers from the models; values are parameters)
                     [value for row in chunk for value in row],
                 )
         return counts.height
@@ -158,7 +158,7 @@ def _select_sql(where: str) -> str:
 
 def read_dossiers(where: str = "1 = 1", params: Sequence[object] = ()) -> pl.DataFrame:
     """Dossier rows as a frame with ``DOSSIER_SCHEMA`` + ``late_from`` (``where`` uses alias ``d``
-    and ``%s`` placeholders)."""
+    and ``%s`` parameter markers)."""
     schema = {**DOSSIER_SCHEMA, "late_from": UTC_TIME}
     sql = _select_sql(where)
     params = [

@@ -22,7 +22,7 @@ from govindex.portal.trends import CityTrend, UnitTrend
 #: Colours of the classes, best first (the same as ``.band-N`` in portal.css); white text on
 #: each meets WCAG AA contrast.
 BAND_COLOURS = ("#1e6b3a", "#1f4f8a", "#8a5a00", "#a4161a", "#5b2a86", "#444b55")
-UNIT_PLACEHOLDER = "UNIT-CODE-PLACEHOLDER"
+UNIT_CODE_SLOT = "UNIT-CODE-SLOT"
 
 
 def band_colour(level: int | None) -> str:
@@ -33,10 +33,10 @@ def band_colour(level: int | None) -> str:
 
 def scorecard_url_maker(round_id: int) -> Callable[[str], str]:
     """``make(unit_code)`` → the scorecard's URL, reversing the route once for all units."""
-    template = reverse("portal:scorecard", args=[round_id, UNIT_PLACEHOLDER])
+    template = reverse("portal:scorecard", args=[round_id, UNIT_CODE_SLOT])
 
     def make(unit_code: str) -> str:
-        return template.replace(UNIT_PLACEHOLDER, quote(unit_code, safe=""))
+        return template.replace(UNIT_CODE_SLOT, quote(unit_code, safe=""))
 
     return make
 
