@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "govindex.calendars",
     "govindex.dossiers",
     "govindex.feedback",
+    "govindex.improvement",
     "govindex.portal",
 ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("open311/", include("govindex.feedback.open311_urls")),
     path("feedback/", include("govindex.feedback.urls")),
     path("realtime/", include("govindex.dossiers.urls")),
+    path("improvement/", include("govindex.improvement.urls")),
     path("", include("govindex.portal.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Pages of the improvement app, one module per screen family."""
