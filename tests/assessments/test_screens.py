@@ -649,7 +649,7 @@ def test_a_negative_value_on_a_normalised_survey_criterion_is_a_problem(
             source="api",
         )
     [message] = raised.value.messages
-    assert message.startswith("00001 / a2.satisfaction: -5 ")
+    assert message == "00001 / a2.satisfaction: -5 is negative."
 
 
 def test_a_post_without_a_file_asks_for_one(mini_round, appraiser, client_for):

@@ -310,14 +310,25 @@ def entry_set_survey_many(
     problems = []
     for (unit, leaf_id), value in values.items():
         node = framework.node(leaf_id) if leaf_id in framework.node_index else None
+        where = {"unit": unit.code, "leaf": leaf_id}
         if node is None or not node.is_leaf or node.source is not Source.SURVEY:
-            problems.append(f"{unit.code} / {leaf_id}: not a survey criterion of {framework.id}.")
+            problems.append(
+                _("%(unit)s / %(leaf)s: not a survey criterion of %(framework)s.")
+                % {**where, "framework": framework.id}
+            )
         elif value is not None and value < 0:
-            problems.append(f"{unit.code} / {leaf_id}: {value:g} is negative.")
+            problems.append(
+                _("%(unit)s / %(leaf)s: %(value)s is negative.")
+                % {**where, "value": points_text(value)}
+            )
         elif value is not None and value > (value_ceiling(node) or math.inf):
             problems.append(
-                f"{unit.code} / {leaf_id}: {value:g} is above the maximum of "
-                f"{value_ceiling(node):g}."
+                _("%(unit)s / %(leaf)s: %(value)s is above the maximum of %(maximum)s.")
+                % {
+                    **where,
+                    "value": points_text(value),
+                    "maximum": points_text(value_ceiling(node)),
+                }
             )
     if problems:
         raise ValidationError(problems)
