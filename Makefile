@@ -29,12 +29,15 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	touch $@
 
 # Build the demo (once; `govindex demo --rebuild` starts over), then serve it with a small live
-# feed of dossier events in the background so the real-time portal visibly moves.
+# feed of dossier events and the huey consumer (the periodic jobs: re-judge deadlines every
+# minute, escalate feedback every 5 minutes) in the background; both stop with the server.
 demo: venv
 	$(BIN)/govindex demo
 	@mkdir -p var && echo "Live feed of dossier events: 20 a second (log: var/live-feed.log)"
+	@echo "Background jobs: the huey consumer (log: var/huey.log)"
 	@$(BIN)/govindex realtime feed --rate 20 > var/live-feed.log 2>&1 & feed=$$!; \
-	    trap 'kill $$feed 2>/dev/null' EXIT INT TERM; $(BIN)/govindex serve
+	    $(BIN)/govindex manage run_huey > var/huey.log 2>&1 & jobs=$$!; \
+	    trap 'kill $$feed $$jobs 2>/dev/null' EXIT INT TERM; $(BIN)/govindex serve
 
 lint: venv
 	$(call header,ruff check .)

@@ -17,6 +17,11 @@ Definitions (also in ``docs/calendar.md``):
   (``Asia/Ho_Chi_Minh``) and results come back in the zone of the given datetime.
 * Day ranges are half-open: ``working_days_between(a, b)`` counts working days ``a <= d < b``
   (like ``numpy.busday_count``), negative when ``b < a``.
+* The vectorised office-time functions (``working_hours_between_many``,
+  ``add_working_hours_many``) take numpy ``datetime64`` arrays of UTC instants and apply the
+  zone as a fixed UTC offset, which they check is the same in every year they touch (true of
+  ``Asia/Ho_Chi_Minh``, UTC+7 without daylight saving since 1975); a zone with daylight saving
+  is refused with ``ValueError``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,7 +53,10 @@ _NUMPY_EPOCH = np.datetime64("1970-01-01", "D")
 _ONE_DAY = timedelta(days=1)
 
 DayArray = npt.NDArray[np.datetime64]
+MomentArray = npt.NDArray[np.datetime64]
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def _microsecond_of_day(moment: time) -> int:
@@ -74,6 +83,64 @@ def _day_array(values: Any, name: str) -> DayArray:
     if np.isnat(array).any():
         raise ValueError(f"{name} contains NaT (missing dates); drop or fill them first")
     return array
+
+
+def _moment_array(values: Any, name: str) -> IntArray:
+    """UTC instants as microseconds since the epoch (int64); NaT refused."""
+    array = np.asarray(values)
+    if array.dtype.kind != "M":
+        raise TypeError(
+            f"{name} must be a numpy datetime64 array of UTC instants; got dtype {array.dtype}"
+        )
+    array = array.astype("datetime64[us]")
+    if np.isnat(array).any():
+        raise ValueError(f"{name} contains NaT (missing instants); drop or fill them first")
+    return array.view(np.int64)
+
+
+@lru_cache(maxsize=64)
+def fixed_utc_offset(zone: ZoneInfo, first_year: int, last_year: int) -> int:
+    """The UTC offset of ``zone`` in microseconds, checked to be the same in January, July and
+    December of every year from ``first_year`` to ``last_year``; ``ValueError`` if it changes
+    (daylight saving or a change of zone), since the vectorised arithmetic applies one offset."""
+    offsets = {
+        datetime(year, month, day, 12, tzinfo=zone).utcoffset()
+        for year in range(first_year, last_year + 1)
+        for month, day in ((1, 1), (7, 1), (12, 31))
+    }
+    if len(offsets) != 1:
+        raise ValueError(
+            f"{zone.key} has more than one UTC offset in {first_year}–{last_year} "
+            "(daylight saving?); the vectorised office-time functions need a fixed offset"
+        )
+    (offset,) = offsets
+    assert offset is not None
+    return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+
+
+@dataclass(frozen=True)
+class DayTable:
+    """The lookup tables of the vectorised office-time arithmetic, for a span of days.
+
+    Days are numbered from 1970-01-01 (day 0). ``ranks[i]`` is the rank (working days before it,
+    from the calendar's fixed origin) of day ``first + i`` and ``working[i]`` whether it is a
+    working day; ``working_days`` holds the span's working days in order, so the working day of
+    rank ``r`` is ``working_days[r - first_rank]``.
+    """
+
+    first: int
+    ranks: IntArray
+    working: BoolArray
+    working_days: IntArray
+    first_rank: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.ranks) - 1
+
+    @property
+    def last_rank(self) -> int:
+        return self.first_rank + len(self.working_days) - 1
 
 
 @dataclass(frozen=True)
@@ -412,6 +479,116 @@ class WorkingCalendar:
         result = self._days_of_ranks(np.broadcast_to(starts, ranks.shape), ranks)
         self._check_range_many(np.asarray(result))
         return result
+
+    # -- vectorised office time ---------------------------------------------------------------
+
+    def day_table(self, first: date, last: date) -> DayTable:
+        """Ranks and working days of every day from ``first`` to ``last`` (both included)."""
+        self._check_range(first, last)
+        days = np.arange(
+            np.datetime64(first, "D"), np.datetime64(last, "D") + np.timedelta64(1, "D")
+        )
+        ranks = self._ranks(days)
+        working = np.is_busday(days, busdaycal=self._busdaycalendar) | np.isin(
+            days, self._open_weekend_array
+        )
+        working_days = days[working].astype(np.int64)
+        first_rank = int(ranks[working][0]) if working.any() else int(ranks[-1])
+        return DayTable(
+            first=int(days[0].astype(np.int64)),
+            ranks=ranks,
+            working=working,
+            working_days=working_days,
+            first_rank=first_rank,
+        )
+
+    @cached_property
+    def _covered_table(self) -> DayTable | None:
+        """The table of the whole covered range, built once (``None`` for an open range)."""
+        if self.first_day is None or self.last_day is None:
+            return None
+        return self.day_table(self.first_day, self.last_day)
+
+    def _table_for(self, low: int, high: int) -> DayTable:
+        """A table holding day numbers ``low``..``high`` (raising outside the covered range)."""
+        first = _EPOCH + timedelta(days=low)
+        last = _EPOCH + timedelta(days=high)
+        self._check_range(first, last)
+        covered = self._covered_table
+        if covered is not None:
+            return covered
+        return self.day_table(self.first_day or first, self.last_day or last)
+
+    def _local_days(self, moments: IntArray) -> tuple[IntArray, IntArray, DayTable]:
+        """Each instant's local day number and microsecond of that day, and a table of the days."""
+        first_year = (_EPOCH + timedelta(days=int(moments.min() // _MICROSECONDS_PER_DAY))).year
+        last_year = (_EPOCH + timedelta(days=int(moments.max() // _MICROSECONDS_PER_DAY))).year
+        local = moments + fixed_utc_offset(self.zone, first_year - 1, last_year + 1)
+        days = local // _MICROSECONDS_PER_DAY
+        table = self._table_for(int(days.min()), int(days.max()))
+        return days, local - days * _MICROSECONDS_PER_DAY, table
+
+    def _office_clocks(self, days: IntArray, of_day: IntArray, table: DayTable) -> IntArray:
+        """Office time from the origin to each local instant (µs), as ``_office_clock`` does."""
+        index = days - table.first
+        elapsed = np.zeros(days.shape, dtype=np.int64)
+        for start, end in self._intervals:
+            elapsed += np.clip(of_day - start, 0, end - start)
+        return table.ranks[index] * self._day_length + np.where(table.working[index], elapsed, 0)
+
+    def working_hours_between_many(self, starts: Any, ends: Any) -> FloatArray:
+        """:meth:`working_hours_between` element-wise (broadcasting) on numpy ``datetime64``
+        arrays of UTC instants; hours as ``float64``, equal to the scalar results."""
+        start_us, end_us = np.broadcast_arrays(
+            _moment_array(starts, "starts"), _moment_array(ends, "ends")
+        )
+        moments = np.concatenate([start_us.ravel(), end_us.ravel()])
+        if moments.size == 0:
+            return np.zeros(start_us.shape, dtype=np.float64)
+        both = self._office_clocks(*self._local_days(moments))
+        start_clock, end_clock = both[: start_us.size], both[start_us.size :]
+        hours = (end_clock - start_clock) / _MICROSECONDS_PER_HOUR
+        return hours.reshape(start_us.shape)
+
+    def add_working_hours_many(self, starts: Any, hours: Any) -> MomentArray:
+        """:meth:`add_working_hours` element-wise (broadcasting) on numpy ``datetime64`` arrays
+        of UTC instants; returns ``datetime64[us]`` UTC instants equal to the scalar results.
+
+        The target office clock ``T = clock(start) + hours`` is reached first on the working day
+        of rank ``(T - 1) // day_length``, at the office moment ``T`` minus that rank's start:
+        one division and two table look-ups per row instead of a walk over the days.
+        """
+        start_us = _moment_array(starts, "starts")
+        wanted = np.asarray(hours, dtype=np.float64)
+        if not np.isfinite(wanted).all():
+            raise ValueError("hours must be finite numbers")
+        if wanted.size and wanted.min() < 0:
+            raise ValueError("hours must be ≥ 0")
+        start_us, wanted = np.broadcast_arrays(start_us, wanted)
+        remaining = np.rint(wanted * _MICROSECONDS_PER_HOUR).astype(np.int64)
+        result = start_us.copy()
+        moving = remaining > 0
+        if moving.any():
+            days, of_day, table = self._local_days(start_us[moving])
+            target = self._office_clocks(days, of_day, table) + remaining[moving]
+            rank = (target - 1) // self._day_length
+            into_day = target - rank * self._day_length  # 1 … day_length
+            low, high = int(days.min()), int(days.max())
+            while int(rank.max()) > table.last_rank:
+                if self.last_day is not None:  # beyond the covered range, as the scalar walk
+                    self._check_range(self.last_day + _ONE_DAY)
+                high += 2 * (int(rank.max()) - table.last_rank) + 14
+                table = self._table_for(low, high)
+            day = table.working_days[rank - table.first_rank]
+            lengths = np.array([end - start for start, end in self._intervals], dtype=np.int64)
+            ends_before = np.cumsum(lengths)
+            interval = np.searchsorted(ends_before, into_day, side="left")
+            opens = np.array([start for start, _ in self._intervals], dtype=np.int64)
+            moment = opens[interval] + into_day - (ends_before - lengths)[interval]
+            year = (_EPOCH + timedelta(days=int(day.max()))).year
+            offset = fixed_utc_offset(self.zone, year - 1, year + 1)
+            result[moving] = day * _MICROSECONDS_PER_DAY + moment - offset
+        return result.view("datetime64[us]")
 
     # -- combining -------------------------------------------------------------------------
 

@@ -139,34 +139,66 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return column.cast(pl.String)
 
 
-def _datetime(frame: pl.DataFrame, name: str, deadline: bool) -> pl.Expr:
-    """UTC datetime (null when absent or unreadable)."""
+def _local_to_utc(local: pl.Expr) -> pl.Expr:
+    return local.dt.replace_time_zone(LOCAL, ambiguous="earliest").dt.convert_time_zone("UTC")
+
+
+def _text_forms(text: pl.Expr, deadline: bool) -> list[pl.Expr]:
+    """One UTC reading of ``text`` per accepted form (null where the form does not fit), in the
+    order they are tried. The forms exclude one another: a text fits at most one of them."""
+    hour = DEADLINE_CLOSE_HOUR if deadline else 0
+    aware = [
+        text.str.to_datetime(f, strict=False, time_zone="UTC", time_unit="us")
+        for f in _AWARE_FORMATS
+    ]
+    local = [
+        _local_to_utc(text.str.to_datetime(f, strict=False, time_unit="us")) for f in _LOCAL_FORMATS
+    ]
+    dates = [
+        _local_to_utc(
+            text.str.to_date(f, strict=False).cast(pl.Datetime("us")) + pl.duration(hours=hour)
+        )
+        for f in _DATE_FORMATS
+    ]
+    return [form.cast(UTC_TIME) for form in (*aware, *local, *dates)]
+
+
+def _datetime(frame: pl.DataFrame, name: str, deadline: bool) -> pl.Series:
+    """The column as UTC datetimes (null when empty or unreadable).
+
+    A text column is read form by form, each form only on the values no earlier form could read,
+    starting with the form of the first value: a file in one form costs one pass, not twelve."""
     dtype = frame.schema[name]
     column = pl.col(name)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             column = column.dt.replace_time_zone(LOCAL, ambiguous="earliest")
-        return column.dt.convert_time_zone("UTC").cast(UTC_TIME)
-    hour = DEADLINE_CLOSE_HOUR if deadline else 0
+        return frame.select(column.dt.convert_time_zone("UTC").cast(UTC_TIME)).to_series()
     if dtype == pl.Date:
+        hour = DEADLINE_CLOSE_HOUR if deadline else 0
         local = column.cast(pl.Datetime("us")) + pl.duration(hours=hour)
-        return local.dt.replace_time_zone(LOCAL).dt.convert_time_zone("UTC").cast(UTC_TIME)
-    text = _as_text(frame, name)
-    aware = [
-        text.str.to_datetime(f, strict=False, time_zone="UTC", time_unit="us")
-        for f in _AWARE_FORMATS
-    ]
-    local = [text.str.to_datetime(f, strict=False, time_unit="us") for f in _LOCAL_FORMATS]
-    dates = [
-        text.str.to_date(f, strict=False).cast(pl.Datetime("us")) + pl.duration(hours=hour)
-        for f in _DATE_FORMATS
-    ]
-    local_time = (
-        pl.coalesce(*local, *dates)
-        .dt.replace_time_zone(LOCAL, ambiguous="earliest")
-        .dt.convert_time_zone("UTC")
+        return frame.select(_local_to_utc(local).cast(UTC_TIME)).to_series()
+    text = frame.select(_as_text(frame, name).alias("text")).with_row_index("index")
+    result = pl.repeat(None, frame.height, dtype=UTC_TIME, eager=True).alias(name)
+    pending = text.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+    if pending.is_empty():
+        return result
+    forms = _text_forms(pl.col("text"), deadline)
+    first = (
+        pending.head(1)
+        .select(form.is_not_null().alias(str(k)) for k, form in enumerate(forms))
+        .row(0)
     )
-    return pl.coalesce(*aware, local_time).cast(UTC_TIME)
+    order = sorted(range(len(forms)), key=lambda k: not first[k])  # stable: then the usual order
+    for k in order:
+        read = pending.with_columns(value=forms[k])
+        found = read.filter(pl.col("value").is_not_null())
+        if found.height:
+            result.scatter(found["index"], found["value"])
+        pending = read.filter(pl.col("value").is_null()).drop("value")
+        if pending.is_empty():
+            break
+    return result
 
 
 def _integer(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -179,87 +211,128 @@ def _boolean_text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return _as_text(frame, name).str.to_lowercase()
 
 
-def parse(
-    frame: pl.DataFrame,
-    procedures: Mapping[str, int],
-    units: Mapping[str, int],
-) -> ParsedFile:
-    """Check every row of a file frame (``read_file``); ``procedures``/``units`` map codes to ids."""
-    raw_columns = [name for name in frame.columns if name != "row"]
-    present = {name: column for name, column in COLUMNS.items() if name in frame.columns}
-    values: list[pl.Expr] = [pl.col("row")]
-    reasons: list[pl.Expr] = []
+@dataclass(frozen=True)
+class _Check:
+    """A rule every row must pass: ``failed`` is true on the rows that break it, ``message`` says
+    why. Only the failed flags are computed for every row; messages only for rejected rows."""
 
-    def reason(condition: pl.Expr, message: str | pl.Expr) -> None:
-        text = pl.lit(message) if isinstance(message, str) else message
-        reasons.append(pl.when(condition.fill_null(False)).then(text).otherwise(None))
+    failed: pl.Expr
+    message: pl.Expr
 
-    for name, column in COLUMNS.items():
-        field = column.field
-        if name not in present:
-            values.append(pl.lit(column.default).alias(field))
-            continue
-        text = _as_text(frame, name)
-        empty = text.is_null() | (text == "")
-        if column.required:
-            reason(empty, f"{name} is empty")
-        if column.kind == "text":
-            values.append(pl.when(empty).then(pl.lit(column.default)).otherwise(text).alias(field))
-        elif column.kind in ("datetime", "deadline"):
-            parsed = _datetime(frame, name, column.kind == "deadline")
-            values.append(parsed.alias(field))
-            reason(
-                ~empty & parsed.is_null(),
-                pl.format("{}: not a date and time: '{}'", pl.lit(name), text),
-            )
-        elif column.kind == "integer":
-            number = _integer(frame, name)
-            values.append(
-                pl.when(empty).then(pl.lit(column.default)).otherwise(number).alias(field)
-            )
-            if column.allowed:
-                allowed = ", ".join(str(value) for value in column.allowed)
-                reason(
-                    ~empty & ~number.is_in(list(column.allowed)).fill_null(False),
-                    pl.format("{}: '{}' is not one of {}", pl.lit(name), text, pl.lit(allowed)),
-                )
-            else:
-                reason(
-                    ~empty & (number.is_null() | (number < 0)),
-                    pl.format("{}: '{}' is not a whole number ≥ 0", pl.lit(name), text),
-                )
+
+def _message(text: str | pl.Expr) -> pl.Expr:
+    return pl.lit(text) if isinstance(text, str) else text
+
+
+@dataclass(frozen=True)
+class _ColumnRead:
+    """One column read: the field's values, and per check of the column alone the rows failing
+    it (a Series) with the reason (an expression over the file frame, for those rows only)."""
+
+    value: pl.Series
+    failed: list[tuple[pl.Series, pl.Expr]]
+
+
+def _quick_empty(raw: pl.Series) -> pl.Series:
+    """Null or "" (a value of blanks is found empty by the slow path, which strips)."""
+    empty = raw.is_null()
+    return empty | (raw == "") if raw.dtype == pl.String else empty
+
+
+def _read_slowly(
+    frame: pl.DataFrame, name: str, rows: pl.Series, read: pl.Expr
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """For the rows flagged in ``rows`` only: their indexes, their emptiness once stripped, and
+    ``read`` (an expression over the file frame) on them."""
+    index = rows.arg_true()
+    part = frame.select(name).filter(rows)
+    text = _as_text(part, name)
+    out = part.select((text.is_null() | (text == "")).alias("empty"), read.alias("value"))
+    return index, out["empty"], out["value"]
+
+
+def _read_column(frame: pl.DataFrame, name: str, column: Column) -> _ColumnRead:
+    """Read and check one column. The common case is one cheap vectorised step (a cast, a
+    comparison); stripping, other spellings and number forms are tried only on the values the
+    cheap step could not read."""
+    raw = frame.get_column(name)
+    text = _as_text(frame, name)  # for the messages
+    failed: list[tuple[pl.Series, pl.Expr]] = []
+    if column.kind == "text":
+        value = frame.select(text.alias(column.field)).to_series()
+        empty = value.is_null() | (value == "")
+        value = value.set(empty, column.default)
+    elif column.kind in ("datetime", "deadline"):
+        value = _datetime(frame, name, column.kind == "deadline")
+        empty = _quick_empty(raw)
+        unread = value.is_null() & ~empty
+        if unread.any():  # blanks are empty, anything else unreadable
+            index, blank, _ = _read_slowly(frame, name, unread, pl.lit(None))
+            empty = empty.scatter(index, blank)
+        failed_read = value.is_null() & ~empty
+    elif column.kind == "integer":
+        if raw.dtype == pl.String or raw.dtype.is_integer():
+            value = raw.cast(pl.Int64, strict=False)
+        else:  # floats (Excel), booleans: all by the slow path
+            value = pl.repeat(None, frame.height, dtype=pl.Int64, eager=True)
+        empty = _quick_empty(raw)
+        miss = value.is_null() & ~empty
+        if miss.any():
+            index, blank, number = _read_slowly(frame, name, miss, _integer(frame, name))
+            empty = empty.scatter(index, blank)
+            value = value.scatter(index, number)
+        if column.allowed:
+            wrong = ~value.is_in(list(column.allowed)).fill_null(False)
+            allowed = ", ".join(str(code) for code in column.allowed)
+            message = pl.format("{}: '{}' is not one of {}", pl.lit(name), text, pl.lit(allowed))
         else:
+            wrong = (value.is_null() | (value < 0)).fill_null(True)
+            message = pl.format("{}: '{}' is not a whole number ≥ 0", pl.lit(name), text)
+        failed_read = ~empty & wrong
+        if column.default is not None:
+            value = value.set(empty, column.default)
+    else:
+        if raw.dtype == pl.Boolean:
+            value, known = raw, raw.is_not_null()
+        elif raw.dtype == pl.String:
+            value = raw == "1"
+            known = value | (raw == "0")
+        else:  # numbers (JSON, Excel): all by the slow path
+            value = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+            known = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+        empty = _quick_empty(raw)
+        miss = ~known.fill_null(False) & ~empty
+        if miss.any():
             lowered = _boolean_text(frame, name)
-            values.append(
-                pl.when(empty)
-                .then(pl.lit(column.default))
-                .otherwise(lowered.is_in(_TRUE))
-                .alias(field)
+            index, blank, spelled = _read_slowly(
+                frame,
+                name,
+                miss,
+                pl.when(lowered.is_in(_TRUE))
+                .then(True)
+                .when(lowered.is_in(_FALSE))
+                .then(False)
+                .otherwise(None),
             )
-            reason(
-                ~empty & ~lowered.is_in(_TRUE + _FALSE),
-                pl.format("{}: '{}' is not yes/no (1 or 0)", pl.lit(name), text),
-            )
+            empty = empty.scatter(index, blank)
+            value = value.scatter(index, spelled)
+            known = known.scatter(index, spelled.is_not_null())
+        failed_read = ~empty & ~known.fill_null(False)
+        message = pl.format("{}: '{}' is not yes/no (1 or 0)", pl.lit(name), text)
+        value = value.fill_null(False).set(empty, column.default)
+    if column.required:
+        failed.append((empty, _message(f"{name} is empty")))
+    if column.kind in ("datetime", "deadline"):
+        message = pl.format("{}: not a date and time: '{}'", pl.lit(name), text)
+    if column.kind != "text":
+        failed.append((failed_read, message))
+    return _ColumnRead(value.alias(column.field), failed)
 
-    checked = frame.with_columns(
-        pl.concat_list([r for r in reasons]).list.drop_nulls().alias("_reasons")
-        if reasons
-        else pl.lit([]).alias("_reasons")
-    ).select(*values, "_reasons", *(pl.col(c).alias(f"_raw_{c}") for c in raw_columns))
 
-    procedure_map = pl.DataFrame(
-        {"procedure_code": list(procedures), "procedure_id": list(procedures.values())},
-        schema={"procedure_code": pl.String, "procedure_id": pl.Int64},
-    )
-    unit_map = pl.DataFrame(
-        {"unit_code": list(units), "unit_id": list(units.values())},
-        schema={"unit_code": pl.String, "unit_id": pl.Int64},
-    )
-    checked = checked.join(procedure_map, on="procedure_code", how="left").join(
-        unit_map, on="unit_code", how="left"
-    )
+def _row_checks() -> list[_Check]:
+    """Checks across the fields of a row (over the values, with the catalogue's ids)."""
     closed = pl.col("status").is_in([int(status) for status in CLOSED_STATUSES])
-    cross = [
+    rules: list[tuple[pl.Expr, str | pl.Expr]] = [
         (
             pl.col("procedure_code").is_not_null() & pl.col("procedure_id").is_null(),
             pl.format("MaTTHC: unknown procedure '{}'", pl.col("procedure_code")),
@@ -291,55 +364,135 @@ def parse(
             "NgayNhanBoSung is before NgayYeuCauBoSung",
         ),
     ]
-    checked = checked.with_columns(
+    return [_Check(failed, _message(message)) for failed, message in rules]
+
+
+def _reasons(frame: pl.DataFrame, messages: list[pl.Expr], flags: list[str]) -> pl.Series:
+    """Per row of ``frame`` (rejected rows only), the list of messages of the checks it failed."""
+    return frame.select(
         pl.concat_list(
-            "_reasons",
-            pl.concat_list(
-                pl.when(condition.fill_null(False))
-                .then(pl.lit(message) if isinstance(message, str) else message)
-                .otherwise(None)
-                for condition, message in cross
-            ).list.drop_nulls(),
-        ).alias("_reasons")
+            pl.when(pl.col(flag)).then(message).otherwise(None)
+            for flag, message in zip(flags, messages, strict=True)
+        )
+        .list.drop_nulls()
+        .alias("reasons")
+    ).to_series()
+
+
+def parse(
+    frame: pl.DataFrame,
+    procedures: Mapping[str, int],
+    units: Mapping[str, int],
+) -> ParsedFile:
+    """Check every row of a file frame (``read_file``); ``procedures``/``units`` map codes to ids.
+
+    Every check is a vectorised flag over the whole frame; the reasons (text) are built only for
+    the rows that fail, so a clean file of millions of rows costs a few passes over its columns.
+    """
+    raw_columns = [name for name in frame.columns if name != "row"]
+    reads = {
+        name: _read_column(frame, name, column)
+        for name, column in COLUMNS.items()
+        if name in frame.columns
+    }
+    column_checks = [
+        (flag.fill_null(False), message) for read in reads.values() for flag, message in read.failed
+    ]
+    column_flags = [f"_column_check_{n}" for n in range(len(column_checks))]
+    checked = (
+        pl.DataFrame(
+            [
+                frame.get_column("row"),
+                *(read.value for read in reads.values()),
+                *(
+                    flag.alias(name)
+                    for (flag, _), name in zip(column_checks, column_flags, strict=True)
+                ),
+            ]
+        )
+        .with_columns(
+            pl.lit(column.default).alias(column.field)
+            for name, column in COLUMNS.items()
+            if name not in reads
+        )
+        .with_columns(
+            pl.col("procedure_code")
+            .replace_strict(dict(procedures), default=None, return_dtype=pl.Int64)
+            .alias("procedure_id"),
+            pl.col("unit_code")
+            .replace_strict(dict(units), default=None, return_dtype=pl.Int64)
+            .alias("unit_id"),
+        )
     )
+    row_checks = _row_checks()
+    row_flags = [f"_row_check_{n}" for n in range(len(row_checks))]
     checked = checked.with_columns(
+        c.failed.fill_null(False).alias(f) for c, f in zip(row_checks, row_flags, strict=True)
+    ).with_columns(
         pl.col("supplement_count").fill_null(0),
         pl.col("online_payment").fill_null(0),
         pl.col("applicant_locality").fill_null(""),
     )
+    bad = checked.select(pl.any_horizontal(*column_flags, *row_flags, False)).to_series()
+    raw_text = [pl.col(c).cast(pl.String).alias(c) for c in raw_columns]
+    rejects = []
+    if bad.any():
+        failed_source = frame.filter(bad).with_columns(checked.filter(bad).select(column_flags))
+        failed = checked.filter(bad)
+        reasons = pl.DataFrame(
+            {
+                "column": _reasons(
+                    failed_source, [message for _, message in column_checks], column_flags
+                ),
+                "row": _reasons(failed, [check.message for check in row_checks], row_flags),
+            }
+        ).select(pl.concat_list("column", "row").list.join("; ").alias("reason"))
+        rejects.append(
+            failed_source.select("row")
+            .with_columns(reasons)
+            .with_columns(failed_source.select(raw_text))
+        )
+    fields = list(DOSSIER_SCHEMA)
+    good = checked.filter(~bad).select("row", *fields)
 
     # A dossier code twice in the file: the same content is one dossier; different content is
     # refused (after the first good row), since the file does not say which one is right.
-    content = [field for field in DOSSIER_SCHEMA if field not in ("unit_id", "procedure_id")]
-    good = checked.filter(pl.col("_reasons").list.len() == 0)
-    first = good.group_by("code", maintain_order=True).agg(
-        pl.col("row").first().alias("_first_row"),
-        pl.struct(content).first().alias("_first_content"),
+    identical = 0
+    repeated = good["code"].is_duplicated()
+    if repeated.any():
+        content = pl.struct([field for field in fields if field != "unit_id"])
+        twice = good.filter(repeated).with_columns(
+            _first_row=pl.col("row").first().over("code"),
+            _same=content.eq_missing(content.first().over("code")),
+        )
+        conflicting = twice.filter(~pl.col("_same")).select(
+            "row",
+            pl.format(
+                "MaHoSo: duplicate '{}' with different content (first at row {})",
+                pl.col("code"),
+                pl.col("_first_row"),
+            ).alias("reason"),
+        )
+        identical = twice.filter(pl.col("_same") & (pl.col("row") != pl.col("_first_row"))).height
+        dropped = twice.filter(pl.col("row") != pl.col("_first_row"))["row"]
+        good = good.filter(~pl.col("row").is_in(dropped.implode()))
+        if conflicting.height:
+            rows = frame.filter(pl.col("row").is_in(conflicting["row"].implode()))
+            rejects.append(
+                rows.select("row")
+                .join(conflicting, on="row", how="left", maintain_order="left")
+                .with_columns(rows.select(raw_text))
+            )
+    reject_frame = (
+        pl.concat(rejects).sort("row")
+        if rejects
+        else pl.DataFrame(
+            schema={"row": pl.Int64, "reason": pl.String, **dict.fromkeys(raw_columns, pl.String)}
+        )
     )
-    good = good.join(first, on="code", how="left").with_columns(
-        _same=pl.struct(content) == pl.col("_first_content")
-    )
-    conflicting = good.filter(~pl.col("_same")).select(
-        "row",
-        pl.format(
-            "MaHoSo: duplicate '{}' with different content (first at row {})",
-            pl.col("code"),
-            pl.col("_first_row"),
-        ).alias("_dup"),
-    )
-    identical = good.filter(pl.col("_same") & (pl.col("row") != pl.col("_first_row"))).height
-    checked = checked.join(conflicting, on="row", how="left").with_columns(
-        pl.concat_list("_reasons", pl.col("_dup")).list.drop_nulls()
-    )
-    rejected = checked.filter(pl.col("_reasons").list.len() > 0)
-    rejects = rejected.select(
-        "row",
-        pl.col("_reasons").list.join("; ").alias("reason"),
-        *(pl.col(f"_raw_{c}").cast(pl.String).alias(c) for c in raw_columns),
-    )
-    accepted = good.filter(pl.col("_same") & (pl.col("row") == pl.col("_first_row"))).select(
+    accepted = good.select(
         "row", *(pl.col(name).cast(dtype) for name, dtype in DOSSIER_SCHEMA.items())
     )
     return ParsedFile(
-        dossiers=accepted, rejects=rejects, total=frame.height, identical_duplicates=identical
+        dossiers=accepted, rejects=reject_frame, total=frame.height, identical_duplicates=identical
     )

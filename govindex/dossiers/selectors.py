@@ -342,23 +342,48 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
 
 
+_computing: dict[tuple[Any, ...], threading.Lock] = {}
+
+
 def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()`` once per key and counter version; threads asking for a key being computed
+    wait for that result instead of computing it again."""
     key = (counters_version(), *key)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    value = compute()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        try:
+            value = compute()
+            with _cache_lock:
+                _cache[key] = value
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
+        finally:
+            with _cache_lock:
+                _computing.pop(key, None)
     return value
 
 
+_generation = 0
+
+
 def clear_cache() -> None:
+    """Forget every cached result (and, through ``cache_generation``, every kept page)."""
+    global _generation
     with _cache_lock:
         _cache.clear()
+        _generation += 1
+
+
+def cache_generation() -> int:
+    """A number ``clear_cache`` changes: caches built on these results keep it to compare."""
+    return _generation
 
 
 def realtime_index(

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from govindex.audit.services import Actor, audit_record
 from govindex.calendars.working_days import WorkingCalendar
-from govindex.dossiers import importing, storage
+from govindex.dossiers import bulk_load, importing, storage
 from govindex.dossiers.events import fold_events, parse_events
 from govindex.dossiers.frames import (
     DOSSIER_SCHEMA,
@@ -210,32 +210,43 @@ def _load(
     result.updated = changed_new.height
 
     columns = [*STORED_COLUMNS, "batch_id"]
-    fresh = fresh.sort("code")  # in index order: appends to the code index instead of seeking
-    if fresh.height:
-        chunk = 500_000
-        for offset in range(0, fresh.height, chunk):
-            part = fresh.slice(offset, chunk)
-            storage.insert_frame(
-                storage.DOSSIER_TABLE,
-                part.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64)).select(columns),
-            )
-            if progress:
-                progress("load", min(offset + chunk, fresh.height), fresh.height)
-    if changed_new.height:
-        _update_rows(
-            changed_new.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64)).select(columns)
-        )
-
+    if not fresh["code"].is_sorted():  # in index order: appends to the code index, no seeking
+        fresh = fresh.sort("code")
+    rows = fresh.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64)).select(columns)
     procedures = _procedures()
-    parts = [counter_frame(pl.concat([fresh, changed_new]), procedures, state.judged_until)]
-    if changed_old.height:
-        parts.append(counter_frame(changed_old, procedures, state.judged_until, sign=-1))
-    delta = pl.concat(parts).group_by(KEY).agg(pl.col(c).sum() for c in COUNTERS)
-    storage.upsert_counts(delta)
+
+    def counter_delta() -> pl.DataFrame:
+        parts = [counter_frame(pl.concat([fresh, changed_new]), procedures, state.judged_until)]
+        if changed_old.height:
+            parts.append(counter_frame(changed_old, procedures, state.judged_until, sign=-1))
+        return pl.concat(parts).group_by(KEY).agg(pl.col(c).sum() for c in COUNTERS)
+
+    changed = changed_new.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64)).select(columns)
+    if storage.is_postgresql() and fresh.height >= bulk_load.BULK_ROWS:
+        # Foreign keys checked once for the batch, rows streamed while the counters are computed
+        # (bulk_load.py says why and what it costs).
+        tables = (storage.DOSSIER_TABLE, storage.COUNT_TABLE)
+        with bulk_load.references_checked_per_batch(tables) as references:
+            references.check(rows)
+            with bulk_load.copy_in_background(storage.DOSSIER_TABLE, rows, progress=progress):
+                delta = counter_delta()
+            references.check(changed)
+            _update_rows(changed)
+            storage.add_counts(delta)
+        return result
+    chunk = 500_000
+    for offset in range(0, rows.height, chunk):
+        storage.insert_frame(storage.DOSSIER_TABLE, rows.slice(offset, chunk))
+        if progress:
+            progress("load", min(offset + chunk, rows.height), rows.height)
+    _update_rows(changed)
+    storage.upsert_counts(counter_delta())
     return result
 
 
 def _update_rows(frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
     stage = storage.create_stage("dossiers_update_stage", storage.DOSSIER_TABLE, frame.columns)
     storage.insert_frame(stage, frame)
     assignments = ", ".join(f"{name} = s.{name}" for name in frame.columns if name != "code")
@@ -328,6 +339,7 @@ def dossiers_import(
     parsed = importing.parse(frame, procedures, units)
     if progress:
         progress("check", frame.height, frame.height)
+    del frame  # the file's text: gigabytes for millions of rows, not needed any more
     rejects_path = None
     if parsed.rejects.height:
         rejects_path = rejects_path_for(path)

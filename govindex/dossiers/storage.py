@@ -28,9 +28,23 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _raw_connection():  # type: ignore[no-untyped-def]
+def raw_connection():  # type: ignore[no-untyped-def]
+    """The driver's connection under Django's (for ``COPY``; same transaction)."""
     connection.ensure_connection()
     return connection.connection
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The frame as ``COPY … WITH (FORMAT csv)`` reads it: no header, strings quoted (so an
+    empty string is not NULL), datetimes with their offset."""
+    buffer = io.BytesIO()
+    frame.write_csv(
+        buffer,
+        include_header=False,
+        quote_style="non_numeric",
+        datetime_format="%Y-%m-%dT%H:%M:%S%.6f%z",
+    )
+    return buffer.getvalue()
 
 
 def _sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
@@ -61,22 +75,15 @@ def insert_frame(table: str, frame: pl.DataFrame, *, chunk_rows: int = 200_000) 
         return
     columns = ", ".join(f'"{name}"' for name in frame.columns)
     if is_postgresql():
-        with _raw_connection().cursor() as cursor:
+        with raw_connection().cursor() as cursor:
             for offset in range(0, frame.height, chunk_rows):
-                chunk = frame.slice(offset, chunk_rows)
-                buffer = io.BytesIO()
-                chunk.write_csv(
-                    buffer,
-                    include_header=False,
-                    quote_style="non_numeric",
-                    datetime_format="%Y-%m-%dT%H:%M:%S%.6f%z",
-                )
+                chunk = csv_bytes(frame.slice(offset, chunk_rows))
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getvalue())
+                    copy.write(chunk)
         return
     values = _sqlite_values(frame)
     marks = ", ".join("?" for _ in frame.columns)
-    cursor = _raw_connection().cursor()  # the bare driver: no debug wrapper quoting each row
+    cursor = raw_connection().cursor()  # the bare driver: no debug wrapper quoting each row
     if frame.height > 50_000:  # bulk loads: a page cache that holds the indexes being filled
         cursor.execute("PRAGMA cache_size = -262144")
     try:
@@ -101,6 +108,42 @@ def create_stage(name: str, like: str, columns: Sequence[str]) -> str:
 def drop_stage(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def add_counts(counts: pl.DataFrame) -> int:
+    """``upsert_counts`` for a large batch on PostgreSQL: the rows whose key is not in
+    ``DailyCount`` yet are copied straight in (no staging table, no conflict check per row), the
+    others upserted. Only under the counter lock (``services._locked_state``), which keeps other
+    writers from adding a key between the read of the keys and the copy."""
+    counts = counts.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNTERS))
+    if counts.is_empty():
+        return 0
+    counts = counts.select(*KEY, *COUNTERS)
+    days = counts["day"]
+    units = counts["unit_id"].unique().sort().to_list()
+    buffer = io.BytesIO()
+    sql = (
+        f"COPY (SELECT unit_id, procedure_id, day FROM {COUNT_TABLE} "  # noqa: S608 (identifiers from the models; values are parameters)
+        "WHERE day BETWEEN %s AND %s AND unit_id = ANY(%s)) TO STDOUT WITH (FORMAT csv)"
+    )
+    with (
+        raw_connection().cursor() as cursor,
+        cursor.copy(sql, [days.min(), days.max(), units]) as copy,
+    ):
+        for block in copy:
+            buffer.write(block)
+    key_schema = {"unit_id": pl.Int64, "procedure_id": pl.Int64, "day": pl.Date}
+    stored = (
+        pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(KEY), schema=key_schema)
+        if buffer.tell()
+        else pl.DataFrame(schema=key_schema)
+    )
+    fresh = counts.join(stored, on=list(KEY), how="anti")
+    if fresh.height:
+        insert_frame(COUNT_TABLE, fresh)
+    if fresh.height < counts.height:
+        upsert_counts(counts.join(stored, on=list(KEY), how="semi"))
+    return counts.height
 
 
 def upsert_counts(counts: pl.DataFrame) -> int:
@@ -168,7 +211,7 @@ def read_dossiers(where: str = "1 = 1", params: Sequence[object] = ()) -> pl.Dat
     if is_postgresql():
         buffer = io.BytesIO()
         copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-        with _raw_connection().cursor() as cursor, cursor.copy(copy_sql, params) as copy:
+        with raw_connection().cursor() as cursor, cursor.copy(copy_sql, params) as copy:
             for block in copy:
                 buffer.write(block)
         if buffer.tell() == 0:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from govindex.dossiers import selectors
+from govindex.dossiers import page_cache, selectors
 from govindex.dossiers.models import Procedure
 from govindex.errors import ApplicationError
 from govindex.orgs.models import Unit
@@ -75,14 +75,23 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
 
 def ranking(request: HttpRequest) -> HttpResponse:
     """Every unit's real-time score for a period, best first; the table refreshes itself."""
-    context = _ranking_context(request)
-    context["period_choices"] = _period_choices(context["period"])
-    return render(request, "dossiers/ranking.html", context)
+
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        context = _ranking_context(request)
+        context["period_choices"] = _period_choices(context["period"])
+        return render(request, "dossiers/ranking.html", {**context, **extra})
+
+    return page_cache.cached_page(request, page)
 
 
 def ranking_table(request: HttpRequest) -> HttpResponse:
     """The ranking table alone (htmx polls it)."""
-    return render(request, "dossiers/includes/ranking_table.html", _ranking_context(request))
+
+    def table(extra: dict[str, Any]) -> HttpResponse:
+        context = {**_ranking_context(request), **extra}
+        return render(request, "dossiers/includes/ranking_table.html", context)
+
+    return page_cache.cached_page(request, table)
 
 
 def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
@@ -108,6 +117,10 @@ def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     """One unit: groups, every indicator, "4 không", the trend by month, the procedures most
     often late; drill-down links for the unit's staff and the city's appraisers."""
+    return page_cache.cached_page(request, lambda extra: _unit_page(request, code, extra))
+
+
+def _unit_page(request: HttpRequest, code: str, extra: dict[str, Any]) -> HttpResponse:
     context = _unit_context(request, code)
     trend = selectors.unit_trend(context["unit"], context["period"].last.year, language=_language())
     context["trend"] = {
@@ -122,12 +135,17 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         },
     }
     context["period_choices"] = _period_choices(context["period"])
-    return render(request, "dossiers/unit.html", context)
+    return render(request, "dossiers/unit.html", {**context, **extra})
 
 
 def unit_live(request: HttpRequest, code: str) -> HttpResponse:
     """The unit's live numbers alone (htmx polls them)."""
-    return render(request, "dossiers/includes/unit_live.html", _unit_context(request, code))
+
+    def live(extra: dict[str, Any]) -> HttpResponse:
+        context = {**_unit_context(request, code), **extra}
+        return render(request, "dossiers/includes/unit_live.html", context)
+
+    return page_cache.cached_page(request, live)
 
 
 @login_required

@@ -1,5 +1,9 @@
 """``dossiers_import``: good rows load, bad rows go to the rejects file with their reasons, a
-second import of the same file adds nothing; CSV, XLSX, JSON Lines and Parquet read alike."""
+second import of the same file adds nothing; CSV, XLSX, JSON Lines and Parquet read alike.
+
+Every test runs through both load paths: row by row with the foreign keys checked by their
+triggers, and (PostgreSQL) the bulk path of ``bulk_load`` (keys dropped and checked once per
+batch, rows streamed by a background ``COPY``), which large files take."""
 
 from __future__ import annotations
 
@@ -9,15 +13,17 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from django.db import connection
 
-from govindex.dossiers.models import DailyCount, Dossier, IngestBatch
-from govindex.dossiers.services import dossiers_import
+from govindex.dossiers import bulk_load
+from govindex.dossiers.models import COUNTERS, DailyCount, Dossier, IngestBatch
+from govindex.dossiers.services import counters_recompute, dossiers_import
 from govindex.errors import ApplicationError
 from govindex.tabular import write_rows
 from tests.dossiers.factories import ProcedureFactory
 from tests.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("load_path")]
 
 HEADER = [
     "MaHoSo",
@@ -89,11 +95,32 @@ BAD = [
 ]
 
 
+@pytest.fixture(params=["row_by_row", "bulk"])
+def load_path(request, monkeypatch) -> str:
+    """Which write path the imports take: the bulk one for a batch of any size."""
+    if request.param == "bulk":
+        if connection.vendor != "postgresql":
+            pytest.skip("the bulk path is PostgreSQL's; SQLite always loads row by row")
+        monkeypatch.setattr(bulk_load, "BULK_ROWS", 1)
+    return request.param
+
+
 @pytest.fixture
 def catalogue() -> None:
     UnitFactory(code="00004")
     ProcedureFactory(code="1.000001", fee=50_000)
     ProcedureFactory(code="1.000002")
+
+
+def counter_rows() -> list[dict[str, object]]:
+    """The daily counter rows by key, without ids and without rows whose counters are all 0
+    (an update can take a row back to zeros; a recompute does not write such rows)."""
+    rows = DailyCount.objects.order_by("unit", "procedure", "day").values()
+    return [
+        {key: value for key, value in row.items() if key != "id"}
+        for row in rows
+        if any(row[name] for name in COUNTERS)
+    ]
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -211,3 +238,99 @@ def test_the_example_file_in_the_docs_loads_without_rejects(catalogue) -> None:
 
     assert summary.rejected == 0
     assert summary.created == 6
+
+
+def test_counters_of_an_import_equal_a_full_recompute(tmp_path, catalogue) -> None:
+    dossiers_import(path=write_csv(tmp_path / "d.csv", GOOD + BAD), actor="system:test")
+    imported = counter_rows()
+
+    counters_recompute(actor="system:test", resume=False)
+
+    assert counter_rows() == imported
+    assert sum(row["received"] for row in imported) == 3
+
+
+def test_blanks_other_spellings_and_number_forms_are_read_like_the_plain_ones(
+    tmp_path, catalogue
+) -> None:
+    spelled = [
+        [
+            " HS-8 ",
+            "1.000001",
+            "00004",
+            " 2025-09-02 09:00 ",
+            "05/09/2025",
+            "",
+            "2.0",
+            " 1 ",
+            "2",
+            "Có",
+        ],
+        [
+            "HS-9",
+            "1.000001",
+            "  ",
+            "2025-09-02 09:00",
+            "2025-09-05 17:00",
+            "  ",
+            "1",
+            "",
+            "2",
+            "no",
+        ],
+    ]
+
+    summary = dossiers_import(path=write_csv(tmp_path / "d.csv", spelled), actor="system:test")
+
+    assert (summary.created, summary.rejected) == (1, 1)
+    eight = Dossier.objects.get(code="HS-8")
+    assert (eight.channel, eight.online_payment, eight.electronic_result) == (2, 1, True)
+    assert eight.received_at.isoformat() == "2025-09-02T02:00:00+00:00"
+    assert eight.finished_at is None
+    rejects = pl.read_csv(summary.rejects_path, infer_schema=False)
+    assert rejects.select("row", "reason").rows() == [("3", "MaDonVi is empty")]
+
+
+def test_a_file_of_new_and_changed_rows_loads_both_and_counts_like_a_recompute(
+    tmp_path, catalogue
+) -> None:
+    dossiers_import(path=write_csv(tmp_path / "a.csv", GOOD), actor="system:test")
+    finished = [*GOOD[1][:5], "2025-09-04 10:00", *GOOD[1][6:8], "4", GOOD[1][9]]
+    new = [
+        "HS-10",
+        "1.000002",
+        "00004",
+        "2025-09-03 08:00",
+        "2025-09-08 17:00",
+        "",
+        "2",
+        "0",
+        "1",
+        "",
+    ]
+
+    summary = dossiers_import(path=write_csv(tmp_path / "b.csv", [finished, new]), actor="x")
+
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 0)
+    assert Dossier.objects.get(code="HS-2").status == 4
+    imported = counter_rows()
+    counters_recompute(actor="system:test", resume=False)
+    assert counter_rows() == imported
+    assert sum(row["received"] for row in imported) == 4
+    assert sum(row["finished"] for row in imported) == 3
+
+
+def test_a_repeated_code_with_another_procedure_is_a_conflict_not_a_repeat(
+    tmp_path, catalogue
+) -> None:
+    other_procedure = ["HS-1", "1.000002", *GOOD[0][2:]]
+
+    summary = dossiers_import(
+        path=write_csv(tmp_path / "d.csv", [GOOD[0], GOOD[0], other_procedure]), actor="x"
+    )
+
+    assert (summary.created, summary.unchanged, summary.rejected) == (1, 1, 1)
+    rejects = pl.read_csv(summary.rejects_path, infer_schema=False)
+    assert rejects.select("row", "reason").rows() == [
+        ("4", "MaHoSo: duplicate 'HS-1' with different content (first at row 2)")
+    ]

@@ -1,0 +1,124 @@
+"""The PostgreSQL bulk path of the dossier import (``bulk_load``): the foreign keys come back and
+are validated after the commit, missing references refuse the batch, a failed batch leaves the
+constraints as they were, and an import that cannot have the locks loads with the constraints in
+place. The rejects, idempotency and counter tests of ``test_dossiers_import.py`` run on the bulk
+path too (its ``load_path`` fixture)."""
+
+from __future__ import annotations
+
+import polars as pl
+import psycopg
+import pytest
+from django.db import connection, transaction
+
+from govindex.dossiers import bulk_load, storage
+from govindex.dossiers.models import DailyCount, Dossier
+from govindex.dossiers.services import dossiers_import
+from govindex.errors import ApplicationError
+from tests.dossiers.test_dossiers_import import BAD, GOOD, write_csv
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's"
+)
+TABLES = (storage.DOSSIER_TABLE, storage.COUNT_TABLE)
+
+
+def constraints() -> dict[str, bool]:
+    """Foreign-key constraint name → validated, for the dossier and counter tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, convalidated FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'",
+            [list(TABLES)],
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture
+def bulk(monkeypatch) -> None:
+    monkeypatch.setattr(bulk_load, "BULK_ROWS", 1)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_constraints_come_back_and_are_validated_after_the_commit(
+    tmp_path, catalogue, bulk, django_capture_on_commit_callbacks
+) -> None:
+    before = constraints()
+    assert len(before) == 5 and all(before.values())
+    path = write_csv(tmp_path / "d.csv", GOOD + BAD)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        summary = dossiers_import(path=path, actor="system:test")
+    assert constraints() == dict.fromkeys(before, False)  # back, NOT VALID until the commit
+    for callback in callbacks:
+        callback()
+
+    assert constraints() == before
+    assert (summary.created, summary.rejected) == (3, 5)
+    assert Dossier.objects.count() == 3
+    assert sum(DailyCount.objects.values_list("received", flat=True)) == 3
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_progress_bar_moves_once_per_copied_chunk(tmp_path, catalogue, bulk, monkeypatch):
+    monkeypatch.setattr(bulk_load, "CHUNK_ROWS", 2)
+    seen: list[tuple[str, int, int]] = []
+
+    dossiers_import(
+        path=write_csv(tmp_path / "d.csv", GOOD),
+        actor="system:test",
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
+
+    assert [step for step in seen if step[0] == "load"] == [("load", 2, 3), ("load", 3, 3)]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_reference_to_a_missing_row_refuses_the_batch(catalogue) -> None:
+    keys = bulk_load.foreign_keys(storage.DOSSIER_TABLE)
+    frame = pl.DataFrame({"unit_id": [2_000_000_001], "procedure_id": [None]})
+
+    with pytest.raises(ApplicationError) as caught:
+        bulk_load.References(keys).check(frame)
+
+    assert caught.value.code == "missing_reference"
+    assert "unit_id: no row 2000000001 in orgs_unit" in caught.value.message
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_failed_batch_leaves_the_constraints_as_they_were() -> None:
+    before = constraints()
+
+    with (
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+        bulk_load.references_checked_per_batch(TABLES) as references,
+    ):
+        assert len(references.keys) == 5
+        assert constraints() == {}
+        raise RuntimeError("the batch fails half way")
+
+    assert constraints() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_without_the_locks_the_batch_loads_with_the_constraints_in_place(
+    tmp_path, catalogue, bulk, monkeypatch
+) -> None:
+    monkeypatch.setattr(bulk_load, "LOCK_WAIT", "200ms")
+    before = constraints()
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as reader:  # a long page read holding the units table
+        reader.execute("LOCK TABLE orgs_unit IN ACCESS SHARE MODE")
+
+        summary = dossiers_import(path=write_csv(tmp_path / "d.csv", GOOD), actor="x")
+
+        reader.rollback()
+    assert summary.created == 3
+    assert Dossier.objects.count() == 3
+    assert constraints() == before
