@@ -14,9 +14,42 @@ from govindex.orgs.models import Membership, Role, Unit
 User: TypeAlias = AbstractBaseUser | AnonymousUser
 
 
+#: Where ``remember_roles`` keeps a person's (role, unit id) pairs on the user object.
+_ROLES = "_govindex_roles"
+_FORGETS = object()  # the user object does not remember roles
+_NOT_READ = object()  # it remembers them, but has not read them yet
+
+
+def remember_roles(user: User) -> User:
+    """Let every role check made with this user object share one query: its memberships are
+    read on the first check and kept on the object. ``RoleMemoryMiddleware`` does this for the
+    user of each request, so a page asks the database once however many checks it makes; a user
+    object from anywhere else is asked afresh each time (a grant shows at once)."""
+    # getattr/setattr, not __dict__: they reach through the request's lazy user object.
+    if user.is_authenticated and getattr(user, _ROLES, _FORGETS) is _FORGETS:
+        setattr(user, _ROLES, _NOT_READ)
+    return user
+
+
+def _remembered_roles(user: User) -> frozenset[tuple[str, int]] | None:
+    roles = getattr(user, _ROLES, _FORGETS)
+    if roles is _FORGETS:
+        return None
+    if roles is _NOT_READ:
+        roles = frozenset(Membership.objects.filter(user=user).values_list("role", "unit_id"))
+        setattr(user, _ROLES, roles)
+    return roles  # type: ignore[no-any-return]
+
+
 def _has_role(user: User, roles: Iterable[str], unit: Unit | None = None) -> bool:
     if not user.is_authenticated or not getattr(user, "is_active", True):
         return False
+    remembered = _remembered_roles(user)
+    if remembered is not None:
+        wanted = set(roles)
+        return any(
+            role in wanted and (unit is None or unit_id == unit.pk) for role, unit_id in remembered
+        )
     memberships = Membership.objects.filter(user=user, role__in=list(roles))
     if unit is not None:
         memberships = memberships.filter(unit=unit)

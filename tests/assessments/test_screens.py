@@ -820,8 +820,9 @@ def count_queries(client: Client, url: str) -> int:
 
 
 #: Queries of each page, whatever the number of units, criteria and files: the session and the
-#: user (2), the role checks (``orgs.permissions``, one query each), then the page's own reads.
-QUERIES = {"round": 11, "self_assessment": 17, "appraisal": 10}
+#: user (2), the person's roles (1, read once per request by ``RoleMemoryMiddleware``), then the
+#: page's own reads.
+QUERIES = {"round": 9, "self_assessment": 9, "appraisal": 8}
 
 PAGES: dict[str, Callable[[Round, str], str]] = {
     "round": lambda round, code: reverse("assessments:round", args=[round.pk]),
