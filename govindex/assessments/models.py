@@ -288,3 +288,63 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework_id} {self.year} {self.territory}: {self.score}"
+
+
+class UncertaintyRun(models.Model):
+    """How firmly the ranks of one computation follow from the method: a Monte Carlo over
+    weights, normalisation and imputation (``govindex.scoring.uncertainty``). An explanation
+    stored beside the results; it never changes them."""
+
+    computation = models.ForeignKey(
+        RoundComputation, on_delete=models.CASCADE, related_name="uncertainty_runs"
+    )
+    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    draws = models.PositiveIntegerField()
+    seed = models.PositiveBigIntegerField()
+    #: ``UncertaintySettings.as_dict()``: weights scheme, spread, alternatives drawn …
+    parameters = models.JSONField(default=dict)
+    #: One ``{"factor", "varied", "first_order", "total"}`` per factor (indices may be null).
+    sensitivity = models.JSONField(default=list, blank=True)
+    evaluations = models.PositiveIntegerField(default=0)
+    #: Seconds the draws took.
+    elapsed = models.FloatField(default=0.0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uncertainty_runs",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.computation} ± {self.draws} draws"
+
+
+class RankInterval(models.Model):
+    """Where the draws of a run put one ranked unit: the median rank and the 5th–95th
+    percentile ranks, beside its official rank (units without an official rank have none)."""
+
+    run = models.ForeignKey(UncertaintyRun, on_delete=models.CASCADE, related_name="intervals")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="rank_intervals")
+    official_rank = models.PositiveIntegerField()
+    median_rank = models.PositiveIntegerField()
+    low_rank = models.PositiveIntegerField()
+    high_rank = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["run", "unit"], name="assessments_rankinterval_unique"),
+            models.CheckConstraint(
+                condition=Q(low_rank__gte=1)
+                & Q(low_rank__lte=F("median_rank"))
+                & Q(median_rank__lte=F("high_rank")),
+                name="assessments_rankinterval_ordered",
+                violation_error_code="interval_not_ordered",
+                violation_error_message=_(
+                    "A rank interval runs from its lowest rank through the median to the highest."
+                ),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.low_rank}–{self.high_rank} (official {self.official_rank})"

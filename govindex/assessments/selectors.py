@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Subquery
 
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import (
     Entry,
     NodeResult,
     PublishedResult,
+    RankInterval,
     Round,
     RoundState,
     RoundUnit,
+    UncertaintyRun,
     UnitResult,
 )
 from govindex.orgs.models import Unit
@@ -258,3 +260,29 @@ def round_unit_rows(round: Round, *, units: QuerySet[Unit] | None = None) -> lis
         )
         for link in listed
     ]
+
+
+@dataclass(frozen=True)
+class RoundRankIntervals:
+    """The latest uncertainty run of the round's current results and its intervals by unit id."""
+
+    run: UncertaintyRun
+    by_unit: dict[int, RankInterval]
+
+
+def round_rank_intervals(round: Round) -> RoundRankIntervals | None:
+    """Rank intervals of the latest uncertainty run of the computation the round's stored
+    results come from (one query); ``None`` when that computation has no run (a run of an
+    earlier computation describes results that are no longer shown)."""
+    current = UnitResult.objects.filter(round=round).values("computation")
+    latest = (
+        UncertaintyRun.objects.filter(computation__in=current)
+        .order_by("-computed_at", "-pk")
+        .values("pk")[:1]
+    )
+    intervals = list(RankInterval.objects.filter(run=Subquery(latest)).select_related("run"))
+    if not intervals:
+        return None
+    return RoundRankIntervals(
+        run=intervals[0].run, by_unit={interval.unit_id: interval for interval in intervals}
+    )

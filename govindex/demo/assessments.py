@@ -34,6 +34,7 @@ from govindex.assessments.services import (
     round_compute,
     round_create,
     round_transition,
+    round_uncertainty_compute,
     roundunit_submit,
 )
 from govindex.demo.values import generate_round_values
@@ -268,11 +269,13 @@ def _submit(round: Round, units: Sequence[Unit], plan: RoundPlan, rng: np.random
 
 
 def compute_round(round: Round, plan: RoundPlan, summary: RoundSummary) -> RoundSummary:
-    """Score the round, then take it to its final state (publishing needs the scores). Rounds
-    not yet under appraisal are not scored."""
+    """Score the round and draw its rank intervals (1,000 draws, seeded by the year), then
+    take it to its final state (publishing needs the scores). Rounds not yet under appraisal
+    are not scored."""
     if plan.state in (RoundState.DRAFT, RoundState.OPEN, RoundState.SUBMITTED):
         return summary
     computation = round_compute(round=round, actor=DEMO_ACTOR)
+    round_uncertainty_compute(round=round, actor=DEMO_ACTOR, draws=1000, seed=round.year)
     state_index = STATE_PATH.index(plan.state)
     current = STATE_PATH.index(RoundState(round.state))
     for state in STATE_PATH[current + 1 : state_index + 1]:

@@ -34,8 +34,31 @@ class AreaOut(Schema):
     is_adjustment: bool
 
 
+class RankIntervalOut(Schema):
+    median: int
+    low: int
+    high: int
+
+
+class SensitivityOut(Schema):
+    factor: str
+    varied: bool
+    first_order: float | None
+    total: float | None
+
+
+class UncertaintyOut(Schema):
+    draws: int
+    seed: int
+    weights: str
+    computed_at: datetime.datetime
+    sensitivity: list[SensitivityOut]
+
+
 class RankingRowOut(Schema):
     rank: int | None
+    #: Where 90 % of the uncertainty run's draws put the unit (null: no run, or unranked).
+    rank_interval: RankIntervalOut | None
     unit_code: str
     unit_name: str
     kind: str
@@ -48,6 +71,30 @@ class RankingOut(Schema):
     round: RoundOut
     areas: list[AreaOut]
     rows: list[RankingRowOut]
+    #: The run behind the rank intervals (null when none was drawn); it explains the ranking,
+    #: the official ranks stand.
+    uncertainty: UncertaintyOut | None
+
+
+def _uncertainty(table: RankingTable) -> dict[str, object] | None:
+    summary = table.uncertainty
+    if summary is None:
+        return None
+    return {
+        "draws": summary.draws,
+        "seed": summary.seed,
+        "weights": summary.weights,
+        "computed_at": summary.computed_at,
+        "sensitivity": [
+            {
+                "factor": row.factor,
+                "varied": row.varied,
+                "first_order": row.first_order,
+                "total": row.total,
+            }
+            for row in summary.sensitivity
+        ],
+    }
 
 
 def ranking_payload(table: RankingTable) -> dict[str, object]:
@@ -76,6 +123,9 @@ def ranking_payload(table: RankingTable) -> dict[str, object]:
         "rows": [
             {
                 "rank": row.rank,
+                "rank_interval": None
+                if row.rank_low is None
+                else {"median": row.rank_median, "low": row.rank_low, "high": row.rank_high},
                 "unit_code": row.unit_code,
                 "unit_name": row.unit_name,
                 "kind": row.kind,
@@ -85,13 +135,15 @@ def ranking_payload(table: RankingTable) -> dict[str, object]:
             }
             for row in table.rows
         ],
+        "uncertainty": _uncertainty(table),
     }
 
 
 @router.get("/latest", response=RankingOut, summary="Ranking of the latest scored round")
 def latest(request: HttpRequest) -> dict[str, object]:
     """Every unit of the latest round the caller may see, best first: score (%), class and the
-    points of each area. The public gets the latest published round; appraisers and city
+    points of each area, and each unit's rank interval when an uncertainty run was drawn
+    (``docs/uncertainty.md``). The public gets the latest published round; appraisers and city
     leaders (signed in) the latest scored one, provisional or not. 404 ``no_scored_round`` when
     there is none."""
     table = latest_ranking(Viewer.of(request.user), active_language())

@@ -74,6 +74,36 @@ def ranking_chart(table: RankingTable) -> dict[str, object]:
     }
 
 
+def rank_interval_chart(table: RankingTable) -> dict[str, object] | None:
+    """Each ranked unit's official rank (a dot) on the bar of ranks that 90 % of the
+    uncertainty run's draws give it, best first; ``None`` when no run was drawn."""
+    if table.uncertainty is None:
+        return None
+    url = scorecard_url_maker(table.round.pk)
+    return {
+        "kind": "rank_interval",
+        "labels": {
+            "axis": _("Rank (1 = best)"),
+            "rank": _("Official rank"),
+            "interval": _("Ranks in %(share)s of the draws") % {"share": "90 %"},
+            "median": _("Median rank"),
+        },
+        "ranked": table.ranked_count,
+        "items": [
+            {
+                "name": row.unit_name,
+                "rank": row.rank,
+                "median": row.rank_median,
+                "low": row.rank_low,
+                "high": row.rank_high,
+                "url": url(row.unit_code),
+            }
+            for row in table.rows
+            if row.rank is not None and row.rank_low is not None
+        ],
+    }
+
+
 def colour_scale_floor(shares: list[float | None]) -> float:
     """Where the heat map's colour scale starts: the 5th percentile of the shares, rounded down
     to a multiple of 5, so that the colours separate the bulk of the units (shares below it all

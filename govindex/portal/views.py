@@ -101,6 +101,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "round": round,
         "rounds": rounds,
         "chart": charts.ranking_chart(table) if table is not None else None,
+        "interval_chart": charts.rank_interval_chart(table) if table is not None else None,
     }
     return render(request, "portal/ranking.html", context)
 

@@ -20,22 +20,22 @@ PROVISIONAL_CARD = "/rounds/{provisional}/units/00001/"
 
 BOUNDS = [
     # (who, path, queries at most, status)
-    (None, "/", 3, 200),
+    (None, "/", 4, 200),  # + the rank intervals of the latest uncertainty run
     (None, "/heatmap/", 3, 200),
     (None, PUBLISHED_CARD, 8, 200),
     (None, PUBLISHED_CARD + "criteria/a1.plan/", 4, 200),
     (None, "/trends/", 2, 200),
     (None, "/units/00001/trend/", 7, 200),
-    (None, "/?format=xlsx", 3, 200),
+    (None, "/?format=xlsx", 4, 200),
     (None, PROVISIONAL_CARD, 2, 302),
-    ("ward_staff", "/", 13, 200),
+    ("ward_staff", "/", 14, 200),
     ("ward_staff", "/heatmap/", 13, 200),
     ("ward_staff", PUBLISHED_CARD, 21, 200),
     ("ward_staff", PUBLISHED_CARD + "criteria/a1.plan/", 17, 200),
     ("ward_staff", "/trends/", 12, 200),
     ("ward_staff", "/units/00001/trend/", 17, 200),
     ("ward_staff", PROVISIONAL_CARD, 12, 403),
-    ("appraiser", "/", 9, 200),
+    ("appraiser", "/", 10, 200),
     ("appraiser", "/heatmap/", 9, 200),
     ("appraiser", PROVISIONAL_CARD, 19, 200),
     ("appraiser", PROVISIONAL_CARD + "criteria/a1.report/", 15, 200),

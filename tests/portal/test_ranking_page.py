@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from govindex.assessments.services import round_uncertainty_compute
 from tests.portal.conftest import page_tables
 from tests.portal.dashboard_fixtures import Dashboards
 from tests.portal.ranking_fixtures import many_units_round
@@ -192,7 +193,7 @@ def test_query_count_does_not_grow_with_the_rows(
     many_units_round(units)
     client = client_for(None)
 
-    with django_assert_max_num_queries(3):  # the rounds, the results, the areas' points
+    with django_assert_max_num_queries(4):  # rounds, results, areas' points, rank intervals
         response = client.get("/")
 
     assert len(page_tables(response.content.decode())[0]) == units + 1
@@ -207,3 +208,148 @@ def test_static_files_are_local(dashboards: Dashboards, client_for: Callable[...
     script = client.get("/static/portal/dashboards.js")
     assert script.status_code == 200
     assert b"Intl.NumberFormat" in b"".join(script.streaming_content)
+
+
+# -- ranking uncertainty --------------------------------------------------------------------
+
+HELD = {"weights": "none", "normalisations": ("official",), "imputations": ("official",)}
+
+
+def test_without_an_uncertainty_run_the_page_shows_no_interval(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    html = client_for(None).get("/").content.decode()
+
+    assert "Rank interval" not in html
+    assert "How certain is each rank" not in html
+    assert "rank-interval-chart-data" not in html
+
+
+def test_rank_intervals_show_in_the_table_the_chart_and_the_sensitivity_table(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    round_uncertainty_compute(round=dashboards.published, actor=None, draws=200, **HELD)
+
+    html = client_for(None).get("/").content.decode()
+
+    tables = page_tables(html)
+    assert tables[0][0] == ["Rank", "Rank interval", *HEADER[1:]]
+    assert [row[:3] for row in tables[0][1:]] == [
+        ["1", "1", "Cu Mot Ward"],
+        ["2", "2", "Department of Construction"],
+        ["3", "3", "Cu Hai Ward"],
+    ]
+    assert (
+        'title="90 % of 200 plausible scorings put this unit between rank 2 and rank 2; the '
+        'official rank stands."' in html
+    )
+    assert "Each bar spans the ranks that 90 % of 200 plausible scorings give the unit" in html
+    assert "This only explains the ranking: the official rank stands." in html
+    assert tables[1] == [
+        ["Choice", "Alone (first-order index)", "With its interactions (total index)"],
+        ["Weights (not varied)", "–", "–"],
+        ["Normalisation (not varied)", "–", "–"],
+        ["Missing values (not varied)", "–", "–"],
+    ]
+    chart = chart_data(html, "rank-interval-chart-data")
+    round_id = dashboards.published.pk
+    assert chart["kind"] == "rank_interval"
+    assert chart["ranked"] == 3
+    assert chart["items"] == [
+        {
+            "name": "Cu Mot Ward",
+            "rank": 1,
+            "median": 1,
+            "low": 1,
+            "high": 1,
+            "url": f"/rounds/{round_id}/units/00091/",
+        },
+        {
+            "name": "Department of Construction",
+            "rank": 2,
+            "median": 2,
+            "low": 2,
+            "high": 2,
+            "url": f"/rounds/{round_id}/units/SXD/",
+        },
+        {
+            "name": "Cu Hai Ward",
+            "rank": 3,
+            "median": 3,
+            "low": 3,
+            "high": 3,
+            "url": f"/rounds/{round_id}/units/00092/",
+        },
+    ]
+
+
+def test_drawn_intervals_and_indices_in_vietnamese(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    run = round_uncertainty_compute(round=dashboards.published, actor=None, draws=1000)
+    factors = {index["factor"]: index for index in run.sensitivity}
+
+    html = client_for(None, language="vi").get("/").content.decode()
+
+    tables = page_tables(html)
+    # 00091 (91.67 %) and SXD (90.00 %) swap in some draws; 00092 (66.67 %) stays last.
+    assert [row[:2] for row in tables[0][1:]] == [["1", "1–2"], ["2", "1–2"], ["3", "3"]]
+    assert tables[0][0][:2] == ["Thứ hạng", "Khoảng thứ hạng"]
+    assert "Mỗi thanh trải trên các thứ hạng mà 90 % trong 1.000 cách chấm hợp lý" in html
+    assert tables[1][0] == [
+        "Lựa chọn",
+        "Riêng lựa chọn này (chỉ số bậc một)",
+        "Kể cả tương tác (chỉ số tổng)",
+    ]
+    assert [row[0] for row in tables[1][1:]] == [
+        "Trọng số",
+        "Cách quy đổi điểm",
+        "Xử lý giá trị còn thiếu",
+    ]
+    weights = factors["weights"]
+    assert tables[1][1][1:] == [
+        f"{weights['first_order']:.2f}".replace(".", ","),
+        f"{weights['total']:.2f}".replace(".", ","),
+    ]
+    assert tables[1][3][1:] == ["0,00", "0,00"]  # no ranked unit misses a value
+
+
+def test_the_download_carries_the_interval_columns(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    round_uncertainty_compute(round=dashboards.published, actor=None, draws=100, **HELD)
+
+    response = client_for(None).get("/?format=csv")
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == (
+        "rank,rank_median,rank_low,rank_high,unit_code,unit_name,kind,score,band,a1,a2,a3"
+    )
+    assert lines[1].startswith("1,1,1,1,00091,Cu Mot Ward,ward,91.67,A,")
+
+
+def test_the_api_carries_the_intervals_and_the_run(
+    dashboards: Dashboards, client_for: Callable[..., Client]
+) -> None:
+    run = round_uncertainty_compute(round=dashboards.published, actor=None, draws=100, **HELD)
+
+    body = client_for(None).get("/api/rankings/latest").json()
+
+    assert [(row["unit_code"], row["rank_interval"]) for row in body["rows"]] == [
+        ("00091", {"median": 1, "low": 1, "high": 1}),
+        ("SXD", {"median": 2, "low": 2, "high": 2}),
+        ("00092", {"median": 3, "low": 3, "high": 3}),
+    ]
+    uncertainty = body["uncertainty"]
+    assert (uncertainty["draws"], uncertainty["seed"], uncertainty["weights"]) == (
+        100,
+        2026,
+        "none",
+    )
+    assert uncertainty["sensitivity"][0] == {
+        "factor": "weights",
+        "varied": False,
+        "first_order": None,
+        "total": None,
+    }
+    assert uncertainty["computed_at"].startswith(run.computed_at.date().isoformat())

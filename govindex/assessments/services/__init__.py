@@ -30,6 +30,7 @@ from govindex.assessments.services.submissions import (
     roundunit_return,
     roundunit_submit,
 )
+from govindex.assessments.services.uncertainty import round_uncertainty_compute
 
 __all__ = [
     "BACKWARD",
@@ -55,6 +56,7 @@ __all__ = [
     "round_publish",
     "round_remove_units",
     "round_transition",
+    "round_uncertainty_compute",
     "round_update",
     "roundunit_return",
     "roundunit_submit",

@@ -115,6 +115,63 @@
     };
   }
 
+  /* Each unit's official rank (a dot) on the bar of ranks that 90 % of the draws give it. */
+  function rankInterval(data) {
+    var items = data.items;
+    return {
+      height: Math.max(260, items.length * 18 + 90),
+      option: {
+        textStyle: { fontFamily: FONT, color: INK },
+        legend: { top: 0, left: 0, textStyle: { color: INK }, data: [data.labels.interval, data.labels.rank] },
+        grid: { top: 70, left: LABEL_WIDTH + 16, right: 40, bottom: 16 },
+        tooltip: {
+          trigger: "item",
+          formatter: function (params) {
+            var item = items[params.dataIndex];
+            return escapeHtml(item.rank + ". " + item.name) + "<br>" + escapeHtml(data.labels.interval) +
+              ": <b>" + item.low + "–" + item.high + "</b><br>" + escapeHtml(data.labels.median) + ": " + item.median;
+          }
+        },
+        xAxis: {
+          type: "value", position: "top", min: 0.5, max: data.ranked + 0.5, minInterval: 1,
+          name: data.labels.axis, nameLocation: "middle", nameGap: 26,
+          axisLabel: {
+            color: MUTED,
+            formatter: function (value) { return value === Math.round(value) ? whole.format(value) : ""; }
+          },
+          splitLine: { lineStyle: { color: LINE } }
+        },
+        yAxis: {
+          type: "category", inverse: true, data: items.map(function (item) { return item.name; }),
+          axisLabel: { width: LABEL_WIDTH, overflow: "truncate", color: INK, fontSize: 11 },
+          axisTick: { show: false }
+        },
+        series: [
+          {
+            name: data.labels.interval, type: "custom", itemStyle: { color: "#8fb3da" },
+            encode: { x: [0, 1], y: 2 },
+            data: items.map(function (item, index) { return [item.low, item.high, index]; }),
+            renderItem: function (params, api) {
+              var start = api.coord([api.value(0) - 0.4, api.value(2)]);
+              var end = api.coord([api.value(1) + 0.4, api.value(2)]);
+              var thickness = api.size([0, 1])[1] * 0.55;
+              return {
+                type: "rect",
+                shape: { x: start[0], y: start[1] - thickness / 2, width: end[0] - start[0], height: thickness },
+                style: api.style()
+              };
+            }
+          },
+          {
+            name: data.labels.rank, type: "scatter", symbolSize: 8, itemStyle: { color: INK }, z: 3,
+            data: items.map(function (item, index) { return [item.rank, index]; })
+          }
+        ]
+      },
+      urlOf: function (params) { return items[params.dataIndex] ? items[params.dataIndex].url : null; }
+    };
+  }
+
   function heatmap(data) {
     var cells = data.cells.map(function (cell) {
       var background = shareColour(cell[2], data.minimum, data.maximum);
@@ -276,7 +333,7 @@
     };
   }
 
-  var builders = { ranking: ranking, heatmap: heatmap, scorecard: scorecard, unit_trend: unitTrend, city_trend: cityTrend };
+  var builders = { ranking: ranking, rank_interval: rankInterval, heatmap: heatmap, scorecard: scorecard, unit_trend: unitTrend, city_trend: cityTrend };
 
   function draw(element) {
     if (element.getAttribute("data-chart-drawn") === "yes" || !window.echarts) { return; }
