@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "govindex.feedback",
     "govindex.improvement",
     "govindex.portal",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govindex.orgs.middleware.RoleMemoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
@@ -116,6 +118,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("GOVINDEX_SESSION_HOURS", "10")) * 3600
 # Evidence files: what a unit may attach to a criterion.
 EVIDENCE_MAX_BYTES = int(os.environ.get("GOVINDEX_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Criterion diagnosis: a criterion is "achieved" at this share of its maximum, "partly achieved"
+# at the second (shares between 0 and 1).
+GOVINDEX_DIAGNOSIS_ACHIEVED = float(os.environ.get("GOVINDEX_DIAGNOSIS_ACHIEVED", "1.0"))
+GOVINDEX_DIAGNOSIS_PARTLY = float(os.environ.get("GOVINDEX_DIAGNOSIS_PARTLY", "0.5"))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -203,6 +210,27 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # out after checking who may see them.
 MEDIA_ROOT = Path(os.environ.get("GOVINDEX_MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
 
+# Background jobs: huey, with the periodic schedules in code (each app's tasks.py), run by
+# `govindex manage run_huey`. Its queue lives in an SQLite file under var/ by default, in Redis
+# when GOVINDEX_HUEY_REDIS_URL is set (production; needs the `redis` extra). In tests every task
+# runs at once, in the caller (immediate mode, in-memory queue).
+HUEY_REDIS_URL = os.environ.get("GOVINDEX_HUEY_REDIS_URL", "").strip()
+HUEY_FILE = Path(
+    os.environ.get("GOVINDEX_HUEY_FILE", "").strip() or BASE_DIR / "var" / "huey.sqlite3"
+)
+HUEY: dict[str, object] = {
+    "name": "govindex",
+    "immediate": ENVIRONMENT == "test",
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if HUEY_REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": HUEY_REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(HUEY_FILE)}
+    if not HUEY["immediate"]:
+        HUEY_FILE.parent.mkdir(parents=True, exist_ok=True)  # huey opens the file at start-up
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -227,6 +255,12 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("GOVINDEX_LOG_LEVEL", "INFO").upper(),
     },
-    # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; failures and lockouts come at WARNING. The huey
+    # consumer logs each job it runs; one handler (the consumer adds its own to a bare logger).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF it prints at INFO; its warnings are kept.
+        "weasyprint": {"level": "WARNING"},
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

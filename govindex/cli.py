@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govindex.dossiers.commands import add_parsers as add_dossier_parsers
+from govindex.improvement.report_commands import add_parsers as add_report_parsers
 from govindex.scoring import FrameworkError, available_frameworks, load_framework, score_values
 from govindex.scoring.table_input import TableInputError, parse_score_table
 from govindex.tabular import TableError, read_table, write_rows
@@ -183,6 +184,59 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    """How certain a scored round's ranks are: draw, store and print the intervals."""
+    _django()
+    from govindex.assessments.models import Round
+    from govindex.assessments.selectors import round_rank_intervals, round_ranking
+    from govindex.assessments.services import round_uncertainty_compute
+    from govindex.errors import ApplicationError
+
+    round = Round.objects.filter(pk=args.round).first()
+    if round is None:
+        _err(f"no round with id {args.round}")
+        return BAD_INPUT
+    try:
+        run = round_uncertainty_compute(
+            round=round,
+            actor="system:cli",
+            draws=args.draws,
+            seed=args.seed,
+            weights=args.weights,
+            spread=args.spread,
+            normalisations=args.normalisations.split(","),
+            imputations=args.imputations.split(","),
+        )
+    except ApplicationError as error:
+        _err(error.message)
+        return BAD_INPUT
+    stored = round_rank_intervals(round)
+    intervals = stored.by_unit if stored is not None else {}
+    print(
+        f"{round.name}: {run.draws:,} draws (weights {args.weights}, seed {run.seed}) "
+        f"in {run.elapsed:.2f} s; the official rank stands, this only explains it."
+    )
+    print(f"{'unit':<12} {'official':>8} {'median':>6}  5–95 %")
+    for result in round_ranking(round):
+        interval = intervals.get(result.unit_id)
+        if interval is None:
+            print(f"{result.unit.code:<12} {'–':>8} {'–':>6}  –")
+            continue
+        span = f"{interval.low_rank}–{interval.high_rank}"
+        print(
+            f"{result.unit.code:<12} {interval.official_rank:>8} {interval.median_rank:>6}  {span}"
+        )
+    print(f"\n{'factor':<14} {'first-order':>11} {'total':>6}")
+    for index in run.sensitivity:
+        first, total = index["first_order"], index["total"]
+        print(
+            f"{index['factor']:<14} {'–' if first is None else f'{first:.2f}':>11} "
+            f"{'–' if total is None else f'{total:.2f}':>6}"
+            + ("" if index["varied"] else "  (not varied)")
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govindex",
@@ -236,18 +290,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     feedback = commands.add_parser(
         "feedback",
-        help="citizen feedback: escalate deadlines (run every 15 minutes), issue Open311 keys",
+        help="citizen feedback: escalate deadlines (the huey job does it every 5 minutes), "
+        "issue Open311 keys",
     )
     feedback.add_argument("action", choices=("escalate", "api-key"))
     feedback.add_argument("--name", help="api-key: the client the key is for")
     feedback.add_argument("--per-hour", type=int, default=600, help="api-key: requests per hour")
     feedback.set_defaults(handler=cmd_feedback)
 
+    uncertainty = commands.add_parser(
+        "uncertainty",
+        help="how certain a scored round's ranks are (Monte Carlo over weights, normalisation, "
+        "imputation)",
+    )
+    uncertainty.add_argument("--round", type=int, required=True, help="the round's id")
+    uncertainty.add_argument("--draws", type=int, default=1000)
+    uncertainty.add_argument("--seed", type=int, default=2026)
+    uncertainty.add_argument(
+        "--weights", choices=("uniform", "dirichlet", "none"), default="uniform"
+    )
+    uncertainty.add_argument(
+        "--spread", type=float, default=0.2, help="uniform: each weight × U(1 − s, 1 + s)"
+    )
+    uncertainty.add_argument(
+        "--normalisations",
+        default="official,min-max,rank",
+        help="alternatives drawn, comma-separated (default: official,min-max,rank)",
+    )
+    uncertainty.add_argument(
+        "--imputations",
+        default="official,mean,zero",
+        help="alternatives for missing values, comma-separated (default: official,mean,zero)",
+    )
+    uncertainty.set_defaults(handler=cmd_uncertainty)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)
 
     add_dossier_parsers(commands)  # govindex import dossiers, govindex realtime
+    add_report_parsers(commands)  # govindex report
     return parser
 
 

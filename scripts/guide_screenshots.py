@@ -337,11 +337,11 @@ def step2_3_self_assessment(browser: Browser, base: str, shots: Shots) -> dict[s
     page.goto(f"{base}/assessments/{open_round}/units/{WARD}/")
     shots.page(page, "03-self-assessment-top", height=400)
     before = page.locator("#progress-text").inner_text()
-    todo = open_criteria(page)
-    print(f"  progress before: {before}; {len(todo)} criteria open: {', '.join(todo)}")
-    if len(todo) < 6:
+    still_open = open_criteria(page)
+    print(f"  progress before: {before}; {len(still_open)} criteria open: {', '.join(still_open)}")
+    if len(still_open) < 6:
         raise StepFailed("the demo ward has fewer open criteria than the walk-through needs")
-    first, second, third = todo[0], todo[1], todo[2]
+    first, second, third = still_open[0], still_open[1], still_open[2]
 
     # Guidance and points with a decimal comma.
     row = criterion(page, first)

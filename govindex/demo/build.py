@@ -16,9 +16,11 @@ from govindex.assessments.models import (
     Entry,
     NodeResult,
     PublishedResult,
+    RankInterval,
     Round,
     RoundComputation,
     RoundUnit,
+    UncertaintyRun,
     UnitResult,
 )
 from govindex.assessments.services import published_result_set
@@ -36,6 +38,7 @@ from govindex.demo.assessments import (
 )
 from govindex.demo.dossiers import build_dossiers, dossiers_flush
 from govindex.demo.feedback import FEEDBACK_DEMO_TABLES, create_feedback_demo
+from govindex.demo.improvement import IMPROVEMENT_DEMO_TABLES, create_improvement_demo
 from govindex.demo.people import DEMO_PEOPLE, create_people
 from govindex.demo.published import published_figures
 from govindex.demo.units import CITY_CODE, DemoUnits, create_units
@@ -48,7 +51,10 @@ Progress = Callable[[str], None]
 #: The tables the demo fills, children before parents (the order a flush deletes them in).
 DEMO_TABLES = (
     *FEEDBACK_DEMO_TABLES,
+    *IMPROVEMENT_DEMO_TABLES,
     PublishedResult,
+    RankInterval,
+    UncertaintyRun,
     NodeResult,
     UnitResult,
     RoundComputation,
@@ -227,6 +233,8 @@ def _build(seed: int, progress: Progress | None) -> DemoSummary:
         summary = compute_round(round, plan, summary)
         summaries.append(summary)
         _say(progress, f"summary {summary.describe()}")
+    round_2025 = next(round for round, plan, _summary in created if plan is ROUND_2025)
+    _say(progress, create_improvement_demo(round=round_2025).describe())
 
     figures = published_figures()
     for figure in figures:

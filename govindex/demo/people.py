@@ -65,7 +65,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         Role.LEADER,
         "00070",
         "Phường Hoàn Kiếm",
-        try_first="submit the ward's 2026 self-assessment once it is complete",
+        try_first="submit the ward's 2026 self-assessment once it is complete; the ward's 2025 "
+        "diagnosis: record a cause, plan a task, run the what-if, download the report",
     ),
     DemoPerson(
         "canbo.so",
@@ -92,7 +93,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         Role.CITY_LEADER,
         "HN",
         "Thành phố Hà Nội",
-        try_first="rankings, heat map and scorecards, provisional ones included",
+        try_first="rankings (with rank intervals), heat map, scorecards, the city plan and the "
+        "official indices against the best province",
     ),
     DemoPerson(
         "quantri",

@@ -14,21 +14,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from govindex.assessments.formatting import band_colour
 from govindex.portal.heatmap import HeatMap
 from govindex.portal.rankings import BandLegend, RankingTable
 from govindex.portal.scorecards import Scorecard
 from govindex.portal.trends import CityTrend, UnitTrend
 
-#: Colours of the classes, best first (the same as ``.band-N`` in portal.css); white text on
-#: each meets WCAG AA contrast.
-BAND_COLOURS = ("#1e6b3a", "#1f4f8a", "#8a5a00", "#a4161a", "#5b2a86", "#444b55")
 UNIT_CODE_SLOT = "UNIT-CODE-SLOT"
-
-
-def band_colour(level: int | None) -> str:
-    if level is None:
-        return "#8a939e"
-    return BAND_COLOURS[min(level, len(BAND_COLOURS)) - 1]
 
 
 def scorecard_url_maker(round_id: int) -> Callable[[str], str]:

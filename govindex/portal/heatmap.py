@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from govindex.assessments.formatting import kind_label
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import NodeResult, Round
 from govindex.assessments.selectors import round_ranking
-from govindex.portal.labels import kind_label
 from govindex.portal.rankings import AreaColumn, framework_areas, rounded
 
 

@@ -15,6 +15,7 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext
 
+from govindex.assessments.formatting import kind_label, state_label
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import Round, RoundState
 from govindex.assessments.selectors import (
@@ -23,7 +24,6 @@ from govindex.assessments.selectors import (
     round_rank_intervals,
     round_ranking,
 )
-from govindex.portal.labels import kind_label, state_label
 from govindex.portal.visibility import Viewer, dashboard_rounds, default_round
 from govindex.scoring import Framework
 

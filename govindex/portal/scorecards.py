@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
+from govindex.assessments.formatting import kind_label
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import Entry, NodeResult, Round, UnitResult
 from govindex.audit.models import AuditRecord
 from govindex.audit.selectors import audit_trail
 from govindex.orgs.models import Unit
 from govindex.orgs.selectors import unit_predecessors, unit_successors
-from govindex.portal.labels import SOURCE_LABELS, kind_label
+from govindex.portal.labels import SOURCE_LABELS
 from govindex.portal.rankings import band_levels, rounded
 from govindex.scoring import Framework
 from govindex.scoring.framework import Node

@@ -12,12 +12,12 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from govindex.assessments.formatting import kind_label
 from govindex.assessments.frameworks import framework_for
 from govindex.assessments.models import Round, UnitResult
 from govindex.errors import ApplicationError
 from govindex.orgs.models import Unit
 from govindex.orgs.selectors import unit_predecessors, unit_successors
-from govindex.portal.labels import kind_label
 from govindex.portal.rankings import BandLegend, band_legend, band_levels, rounded
 
 

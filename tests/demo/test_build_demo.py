@@ -24,7 +24,7 @@ from govindex.assessments.models import (
     RoundUnit,
     UnitResult,
 )
-from govindex.assessments.selectors import self_assessment_progress
+from govindex.assessments.selectors import round_rank_intervals, self_assessment_progress
 from govindex.demo import (
     DEMO_PASSWORD,
     DemoSummary,
@@ -153,6 +153,21 @@ def test_the_annual_rounds_are_computed_with_a_result_for_every_unit(demo):
         assert ranks[0] == 1 and ranks[-1] <= len(ranks)
         assert round.computations.count() == 1
     assert [s.units_scored for s in demo.rounds] == [51, 141, 15, 0, 0, 0]
+
+
+def test_every_scored_round_has_rank_intervals_of_its_results(demo):
+    for round in Round.objects.filter(unit_results__isnull=False).distinct():
+        stored = round_rank_intervals(round)
+        assert stored is not None, round.period
+        assert (stored.run.draws, stored.run.seed) == (1000, round.year)
+        ranks = dict(UnitResult.objects.filter(round=round).values_list("unit", "rank"))
+        assert {unit: i.official_rank for unit, i in stored.by_unit.items()} == ranks
+        assert all(
+            1 <= i.low_rank <= i.median_rank <= i.high_rank <= len(ranks)
+            for i in stored.by_unit.values()
+        )
+        factors = [index["factor"] for index in stored.run.sensitivity]
+        assert factors == ["weights", "normalisation", "imputation"]
 
 
 def test_the_demo_has_a_round_in_each_state_of_the_cycle(demo):
@@ -339,6 +354,7 @@ def test_a_rebuild_with_the_same_seed_gives_the_same_results(demo):
         "people:",
         *["round"] * 6,
         *["summary"] * 6,
+        "plans:",
         "published",
         "feedback:",
         "dossiers:",

@@ -153,11 +153,11 @@ def test_the_catalogues_hold_the_same_messages() -> None:
     assert keys["vi"] == keys["id"] == keys["en"]
 
 
-PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-+ #0]*\d*(?:\.\d+)?([sdifr%])")
+FORMAT_SPECIFIER = re.compile(r"%(?:\((\w+)\))?[-+ #0]*\d*(?:\.\d+)?([sdifr%])")
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(f"{name or ''}{kind}" for name, kind in PLACEHOLDER.findall(text))
+    return sorted(f"{name or ''}{kind}" for name, kind in FORMAT_SPECIFIER.findall(text))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -9,9 +9,10 @@ from django.utils.formats import get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from govindex.assessments.formatting import state_label
 from govindex.orgs.models import Unit
 from govindex.portal.downloads import download_links
-from govindex.portal.labels import active_language, state_label
+from govindex.portal.labels import active_language
 
 register = template.Library()
 
