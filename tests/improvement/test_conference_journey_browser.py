@@ -55,6 +55,14 @@ def test_a_ward_leader_goes_from_diagnosis_to_plan_to_report(
     assert not Finding.objects.filter(round=round, unit__code=WARD, leaf_id=leaf_id).exists()
     record.click()
     form = page.locator(f"#finding-form-{leaf_id}")
+    expect(form).to_be_visible()
+    # The form fits its row: neither the page nor the table needs a sideways scroll.
+    assert page.evaluate(
+        "(() => { const box = document.querySelector('table.diagnosis-table').parentElement;"
+        " return box.scrollWidth <= box.clientWidth"
+        " && document.documentElement.scrollWidth <= window.innerWidth; })()"
+    )
+    screenshot("journey-cause-form")
     form.locator("select[name=root_cause]").select_option(index=1)
     form.locator("[name=cause_text]").fill(CAUSE)
     form.locator("select[name=person]").select_option(label="Trần Văn Minh")
