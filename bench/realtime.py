@@ -196,7 +196,9 @@ def bench_import(rows: int, world, workdir: Path) -> dict[str, float]:
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     try:
-        summary = dossiers_import(path=path, actor="system:bench", progress=progress)
+        summary = dossiers_import(
+            path=path, actor="system:bench", progress=progress, exclusive=True
+        )
     finally:
         bulk_load.validate = validate
     seconds = time.monotonic() - started

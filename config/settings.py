@@ -124,6 +124,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GOVINDEX_DIAGNOSIS_ACHIEVED = float(os.environ.get("GOVINDEX_DIAGNOSIS_ACHIEVED", "1.0"))
 GOVINDEX_DIAGNOSIS_PARTLY = float(os.environ.get("GOVINDEX_DIAGNOSIS_PARTLY", "0.5"))
 
+# Dossier imports on PostgreSQL: a batch of 200,000+ new dossiers may take the bulk path, which
+# locks the dossier, counter, unit and procedure tables until it commits (pages reading them
+# wait). Off by default; `govindex import dossiers --exclusive` asks for it per import.
+GOVINDEX_IMPORT_EXCLUSIVE = os.environ.get("GOVINDEX_IMPORT_EXCLUSIVE", "").lower() in {
+    "1",
+    "true",
+    "yes",
+}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -58,7 +58,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     bar = ProgressBar() if not args.quiet else None
     try:
-        summary = dossiers_import(path=Path(args.file), actor="system:cli", progress=bar)
+        summary = dossiers_import(
+            path=Path(args.file),
+            actor="system:cli",
+            progress=bar,
+            exclusive=True if args.exclusive else None,
+        )
     except ApplicationError as error:
         if bar:
             bar.close()
@@ -240,6 +245,13 @@ def add_parsers(commands: Any) -> None:
     )
     dossiers.add_argument("file")
     dossiers.add_argument("--quiet", action="store_true", help="no progress bar")
+    dossiers.add_argument(
+        "--exclusive",
+        action="store_true",
+        help="PostgreSQL, 200,000+ new dossiers: load about 2.5x faster by locking the dossier, "
+        "counter, unit and procedure tables until done (pages wait); for a first load or off "
+        "hours",
+    )
     dossiers.set_defaults(handler=cmd_import)
 
     realtime = commands.add_parser(

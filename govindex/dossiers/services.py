@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -188,9 +189,11 @@ def _load(
     calendar: WorkingCalendar,
     progress: Progress | None = None,
     existing: pl.DataFrame | None = None,
+    exclusive: bool = False,
 ) -> LoadResult:
     """Insert new dossiers, update changed ones, leave identical ones, and add the counter
-    difference. ``frame`` has ``DOSSIER_SCHEMA`` columns (codes unique)."""
+    difference. ``frame`` has ``DOSSIER_SCHEMA`` columns (codes unique). ``exclusive`` allows
+    the bulk path of ``bulk_load`` for a large batch on PostgreSQL (it locks the tables)."""
     result = LoadResult()
     if frame.is_empty():
         return result
@@ -222,7 +225,7 @@ def _load(
         return pl.concat(parts).group_by(KEY).agg(pl.col(c).sum() for c in COUNTERS)
 
     changed = changed_new.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64)).select(columns)
-    if storage.is_postgresql() and fresh.height >= bulk_load.BULK_ROWS:
+    if exclusive and storage.is_postgresql() and fresh.height >= bulk_load.BULK_ROWS:
         # Foreign keys checked once for the batch, rows streamed while the counters are computed
         # (bulk_load.py says why and what it costs).
         tables = (storage.DOSSIER_TABLE, storage.COUNT_TABLE)
@@ -312,10 +315,18 @@ def dossiers_import(
     actor: Actor,
     progress: Progress | None = None,
     calendar: WorkingCalendar | None = None,
+    exclusive: bool | None = None,
 ) -> ImportSummary:
     """Import a dossier file: check every row, write the rejected ones with their reasons beside
     the file (``<file>.rejects.csv``), and load the good ones with their counters in one
-    transaction. The same file imported again adds nothing (its SHA-256 is the batch's key)."""
+    transaction. The same file imported again adds nothing (its SHA-256 is the batch's key).
+
+    ``exclusive`` (default: the ``GOVINDEX_IMPORT_EXCLUSIVE`` setting, off) lets a batch of at
+    least ``bulk_load.BULK_ROWS`` new dossiers on PostgreSQL take the bulk path: about 2.5×
+    faster, but the dossier, counter, unit and procedure tables are locked until it commits, so
+    every page that reads them waits. For a first load or an off-hours batch, not office hours."""
+    if exclusive is None:
+        exclusive = settings.GOVINDEX_IMPORT_EXCLUSIVE
     key = _file_key(path)
     earlier = IngestBatch.objects.filter(idempotency_key=key).first()
     if earlier is not None:
@@ -357,6 +368,7 @@ def dossiers_import(
             state=state,
             calendar=calendar or city_calendar(),
             progress=progress,
+            exclusive=exclusive,
         )
         batch.created = loaded.created
         batch.updated = loaded.updated

@@ -96,11 +96,12 @@ BAD = [
 
 
 @pytest.fixture(params=["row_by_row", "bulk"])
-def load_path(request, monkeypatch) -> str:
-    """Which write path the imports take: the bulk one for a batch of any size."""
+def load_path(request, monkeypatch, settings) -> str:
+    """Which write path the imports take: the bulk one (allowed, for a batch of any size)."""
     if request.param == "bulk":
         if connection.vendor != "postgresql":
             pytest.skip("the bulk path is PostgreSQL's; SQLite always loads row by row")
+        settings.GOVINDEX_IMPORT_EXCLUSIVE = True
         monkeypatch.setattr(bulk_load, "BULK_ROWS", 1)
     return request.param
 

@@ -1,7 +1,7 @@
 """The PostgreSQL bulk path of the dossier import (``bulk_load``): the foreign keys come back and
 are validated after the commit, missing references refuse the batch, a failed batch leaves the
 constraints as they were, and an import that cannot have the locks loads with the constraints in
-place. The rejects, idempotency and counter tests of ``test_dossiers_import.py`` run on the bulk
+place; without leave to lock (``exclusive``) a large batch loads row by row. The rejects, idempotency and counter tests of ``test_dossiers_import.py`` run on the bulk
 path too (its ``load_path`` fixture)."""
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def constraints() -> dict[str, bool]:
 
 
 @pytest.fixture
-def bulk(monkeypatch) -> None:
+def bulk(monkeypatch, settings) -> None:
+    settings.GOVINDEX_IMPORT_EXCLUSIVE = True
     monkeypatch.setattr(bulk_load, "BULK_ROWS", 1)
 
 
@@ -122,3 +123,22 @@ def test_without_the_locks_the_batch_loads_with_the_constraints_in_place(
     assert summary.created == 3
     assert Dossier.objects.count() == 3
     assert constraints() == before
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_without_leave_to_lock_a_large_batch_loads_with_the_constraints_in_place(
+    tmp_path, catalogue, monkeypatch, settings, django_capture_on_commit_callbacks
+) -> None:
+    """The bulk path locks tables the whole application reads, so it is taken only when asked
+    for (``--exclusive`` or ``GOVINDEX_IMPORT_EXCLUSIVE``), however large the batch."""
+    settings.GOVINDEX_IMPORT_EXCLUSIVE = False
+    monkeypatch.setattr(bulk_load, "BULK_ROWS", 1)
+    before = constraints()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        summary = dossiers_import(path=write_csv(tmp_path / "d.csv", GOOD), actor="x")
+
+    assert constraints() == before  # never dropped, so nothing to validate after the commit
+    assert callbacks == []
+    assert summary.created == 3
