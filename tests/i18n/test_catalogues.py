@@ -156,12 +156,12 @@ def test_the_catalogues_hold_the_same_messages() -> None:
 FORMAT_SPECIFIER = re.compile(r"%(?:\((\w+)\))?[-+ #0]*\d*(?:\.\d+)?([sdifr%])")
 
 
-def placeholders(text: str) -> list[str]:
+def format_specifiers(text: str) -> list[str]:
     return sorted(f"{name or ''}{kind}" for name, kind in FORMAT_SPECIFIER.findall(text))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_translations_keep_the_placeholders(language: str) -> None:
+def test_translations_keep_the_format_specifiers(language: str) -> None:
     """%(name)s, %d and %% as in the msgid (the plural msgid for a one-form language)."""
     wrong = []
     for entry in messages(language):
@@ -170,7 +170,7 @@ def test_translations_keep_the_placeholders(language: str) -> None:
         for slot, text in entry.msgstr.items():
             source = entry.msgid if slot == 0 and language == "en" else entry.msgid_plural
             source = entry.msgid if source is None else source
-            if placeholders(text) != placeholders(source):
+            if format_specifiers(text) != format_specifiers(source):
                 wrong.append(describe(entry))
     assert not wrong
 
