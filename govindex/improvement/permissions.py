@@ -1,7 +1,7 @@
 """Who may see and do what with findings, criterion leads and plans. Views ask these; the services
 enforce the rules of the data, not the person. The rules are those of
-``govindex.orgs.permissions``; a person's memberships are read once per request (kept on the
-user object) because a plan page asks about every task.
+``govindex.orgs.permissions``, whose role checks read a person's memberships once per request
+(``RoleMemoryMiddleware``), so a plan page may ask about every task.
 
 | who | may |
 |---|---|
@@ -18,57 +18,28 @@ from django.db.models import Q
 
 from govindex.assessments.models import Round
 from govindex.improvement.models import Task
-from govindex.orgs.models import Membership, Role, Unit
-from govindex.orgs.permissions import User
+from govindex.orgs.models import Role, Unit
+from govindex.orgs.permissions import (
+    User,
+    has_role,
+    is_admin,
+    is_city_leader,
+    units_with_role,
+)
 
 UNIT_ROLES = frozenset({Role.STAFF, Role.LEADER})
 
 
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and getattr(user, "is_active", True))
-
-
-def _memberships(user: User) -> frozenset[tuple[str, int]]:
-    """``(role, unit id)`` of every membership of the person, read once per user object."""
-    if not _active(user):
-        return frozenset()
-    cache = user.__dict__
-    if "_improvement_memberships" not in cache:
-        cache["_improvement_memberships"] = frozenset(
-            Membership.objects.filter(user=user).values_list("role", "unit_id")
-        )
-    memberships: frozenset[tuple[str, int]] = cache["_improvement_memberships"]
-    return memberships
-
-
-def _has_role(user: User, roles: frozenset[str] | set[str], unit: Unit | int | None = None) -> bool:
-    unit_id = unit.pk if isinstance(unit, Unit) else unit
-    return any(
-        role in roles and (unit_id is None or member_of == unit_id)
-        for role, member_of in _memberships(user)
-    )
-
-
-def is_admin(user: User) -> bool:
-    return _active(user) and (
-        bool(getattr(user, "is_superuser", False)) or _has_role(user, {Role.ADMIN})
-    )
-
-
-def is_city_leader(user: User) -> bool:
-    return is_admin(user) or _has_role(user, {Role.CITY_LEADER})
-
-
 def works_for(user: User, unit: Unit | int | None) -> bool:
     """Staff or leader of ``unit``."""
-    return unit is not None and _has_role(user, UNIT_ROLES, unit)
+    return unit is not None and has_role(user, UNIT_ROLES, unit)
 
 
 def has_tasks_in_plan(user: User, round: Round, unit: Unit) -> bool:
     """Whether the person is in charge of a task of the plan, or works for its accountable unit."""
-    if not _active(user):
+    if not user.is_authenticated:
         return False
-    own_units = [unit_id for role, unit_id in _memberships(user) if role in UNIT_ROLES]
+    own_units = units_with_role(user, UNIT_ROLES)
     return (
         Task.objects.filter(round=round, unit=unit)
         .filter(Q(person=user) | Q(accountable_unit_id__in=own_units))
@@ -82,7 +53,7 @@ def can_view_plan(user: User, unit: Unit, round: Round | None = None) -> bool:
     its accountable unit)."""
     if (
         is_admin(user)
-        or _has_role(user, {Role.APPRAISER, Role.CITY_LEADER})
+        or has_role(user, {Role.APPRAISER, Role.CITY_LEADER})
         or works_for(user, unit)
     ):
         return True
@@ -97,13 +68,13 @@ def can_edit_plan(user: User, unit: Unit) -> bool:
 
 def can_approve_tasks(user: User, unit: Unit) -> bool:
     """The unit's leader answers for its plan; an administrator may approve too."""
-    return is_admin(user) or _has_role(user, {Role.LEADER}, unit)
+    return is_admin(user) or has_role(user, {Role.LEADER}, unit)
 
 
 def can_report_progress(user: User, task: Task) -> bool:
     """The task's person, the staff of its accountable unit and the plan's own people record its
     progress and milestones."""
-    if not _active(user):
+    if not user.is_authenticated or not getattr(user, "is_active", True):
         return False
     if task.person_id is not None and task.person_id == user.pk:
         return True
@@ -116,4 +87,4 @@ def can_assign_leads(user: User) -> bool:
 
 def can_view_city_plan(user: User) -> bool:
     """City leaders and administrators; appraisers read it."""
-    return is_city_leader(user) or _has_role(user, {Role.APPRAISER})
+    return is_city_leader(user) or has_role(user, {Role.APPRAISER})

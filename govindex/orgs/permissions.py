@@ -41,53 +41,69 @@ def _remembered_roles(user: User) -> frozenset[tuple[str, int]] | None:
     return roles  # type: ignore[no-any-return]
 
 
-def _has_role(user: User, roles: Iterable[str], unit: Unit | None = None) -> bool:
+def has_role(user: User, roles: Iterable[str], unit: Unit | int | None = None) -> bool:
+    """Whether the person holds one of ``roles``, in ``unit`` (a unit or its id) when given."""
     if not user.is_authenticated or not getattr(user, "is_active", True):
         return False
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
     remembered = _remembered_roles(user)
     if remembered is not None:
         wanted = set(roles)
         return any(
-            role in wanted and (unit is None or unit_id == unit.pk) for role, unit_id in remembered
+            role in wanted and (unit_id is None or held_in == unit_id)
+            for role, held_in in remembered
         )
     memberships = Membership.objects.filter(user=user, role__in=list(roles))
-    if unit is not None:
-        memberships = memberships.filter(unit=unit)
+    if unit_id is not None:
+        memberships = memberships.filter(unit_id=unit_id)
     return memberships.exists()
+
+
+def units_with_role(user: User, roles: Iterable[str]) -> frozenset[int]:
+    """Ids of the units in which the person holds one of ``roles``."""
+    if not user.is_authenticated or not getattr(user, "is_active", True):
+        return frozenset()
+    wanted = set(roles)
+    remembered = _remembered_roles(user)
+    if remembered is not None:
+        return frozenset(unit_id for role, unit_id in remembered if role in wanted)
+    return frozenset(
+        Membership.objects.filter(user=user, role__in=wanted).values_list("unit_id", flat=True)
+    )
 
 
 def is_admin(user: User) -> bool:
     if not user.is_authenticated or not getattr(user, "is_active", True):
         return False
-    return bool(getattr(user, "is_superuser", False)) or _has_role(user, [Role.ADMIN])
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, [Role.ADMIN])
 
 
 def is_city_leader(user: User) -> bool:
-    return is_admin(user) or _has_role(user, [Role.CITY_LEADER])
+    return is_admin(user) or has_role(user, [Role.CITY_LEADER])
 
 
 def can_appraise(user: User) -> bool:
     """Appraisers (Department of Home Affairs, the appraisal council) review self-assessments."""
-    return is_admin(user) or _has_role(user, [Role.APPRAISER])
+    return is_admin(user) or has_role(user, [Role.APPRAISER])
 
 
 def can_edit_self_assessment(user: User, unit: Unit) -> bool:
     """Only the unit's own staff and leaders fill in its self-assessment; not even an
     administrator writes a unit's scores for it (responsibility is personal)."""
-    return _has_role(user, [Role.STAFF, Role.LEADER], unit)
+    return has_role(user, [Role.STAFF, Role.LEADER], unit)
 
 
 def can_approve_submission(user: User, unit: Unit) -> bool:
     """Only the unit's leader approves what its staff entered."""
-    return _has_role(user, [Role.LEADER], unit)
+    return has_role(user, [Role.LEADER], unit)
 
 
 def can_view_unit_details(user: User, unit: Unit) -> bool:
     """Unpublished detail of a unit: its own people, appraisers and city leaders."""
     return (
         is_admin(user)
-        or _has_role(user, [Role.APPRAISER, Role.CITY_LEADER])
-        or _has_role(user, [Role.STAFF, Role.LEADER], unit)
+        or has_role(user, [Role.APPRAISER, Role.CITY_LEADER])
+        or has_role(user, [Role.STAFF, Role.LEADER], unit)
     )
 
 

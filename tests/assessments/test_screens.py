@@ -822,7 +822,7 @@ def count_queries(client: Client, url: str) -> int:
 #: Queries of each page, whatever the number of units, criteria and files: the session and the
 #: user (2), the person's roles (1, read once per request by ``RoleMemoryMiddleware``), then the
 #: page's own reads.
-QUERIES = {"round": 9, "self_assessment": 9, "appraisal": 8}
+QUERIES = {"round": 8, "self_assessment": 8, "appraisal": 7}
 
 PAGES: dict[str, Callable[[Round, str], str]] = {
     "round": lambda round, code: reverse("assessments:round", args=[round.pk]),
