@@ -661,6 +661,66 @@ def step8_languages(browser: Browser, base: str, shots: Shots) -> None:
     context.close()
 
 
+#: The cause and the task the walk-through records for Hoàn Kiếm ward's 2025 diagnosis.
+CAUSE = "Chưa phân công cán bộ theo dõi tiến độ kế hoạch cải cách hành chính"
+TASK = "Phân công cán bộ đầu mối và lập bảng theo dõi tiến độ hằng tháng"
+
+
+def step10_diagnosis_plan_report(
+    browser: Browser, base: str, shots: Shots, ids: dict[str, int]
+) -> None:
+    """The ward leader: the 2025 diagnosis, a cause, a "5 rõ" task, the what-if, the report."""
+    context = new_context(browser, shots.language)
+    page = sign_in(context, base, "lanhdao.phuong")
+    ward = f"{base}/improvement/{ids[ROUND_2025]}/units/00070"
+    page.goto(f"{ward}/diagnosis/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+    shots.page(page, "10-diagnosis", height=1100)
+
+    record = page.locator(".criterion-actions a.button[href*='/cause/']").first
+    if record.count() == 0:
+        raise StepFailed("the diagnosis shows no criterion waiting for its cause")
+    actions = record.locator("xpath=ancestor::div[contains(@class, 'criterion-actions')]")
+    leaf_id = (actions.get_attribute("id") or "").removeprefix("criterion-actions-")
+    record.click()
+    form = page.locator(f"#finding-form-{leaf_id}")
+    expect(form).to_be_visible()
+    form.locator("select[name=root_cause]").select_option(index=1)
+    form.locator("[name=cause_text]").fill(CAUSE)
+    form.locator("select[name=person]").select_option(label="Trần Văn Minh")
+    shots.element(page.locator(f"tr:has(#finding-form-{leaf_id})"), "10-cause-form")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(f"#criterion-actions-{leaf_id}")).to_contain_text(CAUSE)
+
+    follow(page.locator(f"#criterion-actions-{leaf_id} a[href*='criterion=']"))
+    page.fill("#id_statement", TASK)
+    page.select_option("#id_person", label="Trần Văn Minh")
+    page.fill("#id_deadline", "2027-03-31")
+    page.fill("#id_expected_output", "Bảng theo dõi tiến độ được cập nhật hằng tháng")
+    page.fill("#id_measure", "12/12 tháng có báo cáo tiến độ")
+    shots.element(page.locator("#task-form"), "10-task-form")
+    page.locator("#task-form button[type=submit]").click()  # the plan page is hx-boosted
+    row = page.locator("tr.task-row", has_text=TASK)
+    expect(row).to_be_visible()
+    row.locator("summary").click()
+    row.locator("form[action$='/approve/'] button").click()
+    row = page.locator("tr.task-row", has_text=TASK)
+    expect(row.locator(".tag-status-approved")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    shots.element(row, "10-task-approved")
+
+    page.goto(f"{ward}/what-if/")
+    press(page.locator("button[name=action][value=top_band]"))
+    page.wait_for_timeout(500)
+    shots.page(page, "10-what-if", height=800)
+
+    page.goto(f"{ward}/report/")
+    page.wait_for_load_state("networkidle")
+    shots.page(page, "10-report", height=800)
+    context.close()
+
+
 def walk(language: str, base: str, out: Path, workdir: Path, chromium: str) -> list[Path]:
     uploads = workdir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -682,6 +742,8 @@ def walk(language: str, base: str, out: Path, workdir: Path, chromium: str) -> l
             step6_7_publish_and_dashboards(browser, base, shots, ids)
             print("8. languages")
             step8_languages(browser, base, shots)
+            print("10. diagnosis, plan and report")
+            step10_diagnosis_plan_report(browser, base, shots, ids)
         finally:
             browser.close()
     return shots.taken
