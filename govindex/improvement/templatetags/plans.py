@@ -82,10 +82,5 @@ def is_five_clear(field_name: str) -> bool:
 
 @register.filter
 def sees_city_plan(user: Any) -> bool:
-    """Whether the navigation shows the city plan (city leaders, administrators, appraisers);
-    remembered on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if "_sees_city_plan" not in user.__dict__:
-        user.__dict__["_sees_city_plan"] = permissions.can_view_city_plan(user)
-    return bool(user.__dict__["_sees_city_plan"])
+    """Whether the navigation shows the city plan (city leaders, administrators, appraisers)."""
+    return permissions.can_view_city_plan(user)
