@@ -42,8 +42,8 @@ from govindex.scoring.diagnosis import (
     Status,
     Thresholds,
     diagnose_input,
-    values_matrix,
 )
+from govindex.scoring.engine import values_matrix
 from govindex.scoring.framework import Direction
 
 #: The city's name in the published tables (``PublishedResult.territory``).

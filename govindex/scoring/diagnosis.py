@@ -20,7 +20,7 @@ counted the other way round (no penalty is "achieved").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -28,7 +28,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from govindex.scoring.engine import NOT_APPLICABLE, score_values
+from govindex.scoring.engine import score_values
 from govindex.scoring.framework import Direction, Framework, Kind, Method, Rule
 from govindex.scoring.ranking import TIE_DECIMALS
 from govindex.scoring.results import BoolArray, FloatArray, RoundScores
@@ -95,26 +95,6 @@ def crosses_units(framework: Framework) -> bool:
         and leaf.normalisation.method in (Method.MIN_MAX, Method.Z_SCORE)
         for leaf in framework.leaves
     )
-
-
-def values_matrix(
-    framework: Framework, values_by_unit: Mapping[str, Mapping[str, float | str | None]]
-) -> tuple[tuple[str, ...], FloatArray, BoolArray]:
-    """``{unit: {leaf id: value}}`` (as ``score_round`` takes it) as units, a units × leaves
-    matrix (NaN = missing) and the applicability matrix (``NOT_APPLICABLE`` → False)."""
-    units = tuple(values_by_unit)
-    column = {leaf_id: i for i, leaf_id in enumerate(framework.leaf_ids)}
-    matrix = np.full((len(units), len(column)), np.nan)
-    applicable = np.ones_like(matrix, dtype=bool)
-    for row, unit in enumerate(units):
-        for leaf_id, value in values_by_unit[unit].items():
-            if leaf_id not in column:
-                raise ValueError(f"{unit}: {leaf_id!r} is not a leaf of {framework.id}")
-            if value == NOT_APPLICABLE:
-                applicable[row, column[leaf_id]] = False
-            elif value is not None:
-                matrix[row, column[leaf_id]] = float(value)
-    return units, matrix, applicable
 
 
 @dataclass(frozen=True, eq=False)

@@ -288,22 +288,29 @@ def score_round(
 ) -> RoundScores:
     """Score units given as ``{unit: {leaf_id: value}}``; a value may be ``None`` (missing) or
     ``NOT_APPLICABLE``. Leaves absent from a unit's mapping are missing."""
-    units = list(values_by_unit)
-    leaf_ids = framework.leaf_ids
-    known = set(leaf_ids)
-    matrix = np.full((len(units), len(leaf_ids)), np.nan)
+    units, matrix, applicable = values_matrix(framework, values_by_unit)
+    kinds = [unit_kinds.get(unit) for unit in units] if unit_kinds else None
+    return score_values(framework, units, matrix, applicable, kinds)
+
+
+def values_matrix(
+    framework: Framework, values_by_unit: Mapping[str, Mapping[str, float | str | None]]
+) -> tuple[tuple[str, ...], FloatArray, BoolArray]:
+    """``{unit: {leaf id: value}}`` (as ``score_round`` takes it) as units, a units × leaves
+    matrix (NaN = missing) and the applicability matrix (``NOT_APPLICABLE`` → False)."""
+    units = tuple(values_by_unit)
+    column = {leaf_id: i for i, leaf_id in enumerate(framework.leaf_ids)}
+    matrix = np.full((len(units), len(column)), np.nan)
     applicable = np.ones_like(matrix, dtype=bool)
-    column = {leaf_id: i for i, leaf_id in enumerate(leaf_ids)}
     for row, unit in enumerate(units):
         for leaf_id, value in values_by_unit[unit].items():
-            if leaf_id not in known:
+            if leaf_id not in column:
                 raise ValueError(f"{unit}: {leaf_id!r} is not a leaf of {framework.id}")
             if value == NOT_APPLICABLE:
                 applicable[row, column[leaf_id]] = False
             elif value is not None:
                 matrix[row, column[leaf_id]] = float(value)
-    kinds = [unit_kinds.get(unit) for unit in units] if unit_kinds else None
-    return score_values(framework, units, matrix, applicable, kinds)
+    return units, matrix, applicable
 
 
 def value_problems(

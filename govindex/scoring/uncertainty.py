@@ -48,12 +48,12 @@ import numpy as np
 import numpy.typing as npt
 
 from govindex.scoring.engine import (
-    NOT_APPLICABLE,
     _apply_leaf_rules,
     _leaf_applicability,
     _plan,
     _Step,
     score_values,
+    values_matrix,
 )
 from govindex.scoring.framework import Aggregation, Framework, MissingPolicy, Scale
 from govindex.scoring.ranking import TIE_DECIMALS, competition_rank
@@ -310,18 +310,7 @@ def round_rank_uncertainty(
 ) -> RankUncertainty:
     """``rank_uncertainty`` of units given as ``score_round`` takes them: ``{unit: {leaf_id:
     value}}`` with ``None`` for missing and ``NOT_APPLICABLE`` for a leaf that does not apply."""
-    units = list(values_by_unit)
-    column = {leaf_id: i for i, leaf_id in enumerate(framework.leaf_ids)}
-    matrix = np.full((len(units), len(column)), np.nan)
-    applicable = np.ones_like(matrix, dtype=bool)
-    for row, unit in enumerate(units):
-        for leaf_id, value in values_by_unit[unit].items():
-            if leaf_id not in column:
-                raise ValueError(f"{unit}: {leaf_id!r} is not a leaf of {framework.id}")
-            if value == NOT_APPLICABLE:
-                applicable[row, column[leaf_id]] = False
-            elif value is not None:
-                matrix[row, column[leaf_id]] = float(value)
+    units, matrix, applicable = values_matrix(framework, values_by_unit)
     kinds = [unit_kinds.get(unit) for unit in units] if unit_kinds else None
     return rank_uncertainty(framework, units, matrix, applicable, kinds, settings=settings)
 

@@ -31,8 +31,8 @@ from govindex.scoring.diagnosis import (
     Thresholds,
     diagnose,
     points_at_stake,
-    values_matrix,
 )
+from govindex.scoring.engine import values_matrix
 
 from .builders import CLASSES, NaN, build, leaf, node
 from .framework_strategies import applicability, frameworks, value_matrices
