@@ -10,22 +10,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govindex.dossiers import page_cache, selectors
 from govindex.dossiers.models import Procedure
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.orgs.permissions import can_view_unit_details
 
 #: How often the live parts of the pages ask for fresh numbers (seconds).
 POLL_SECONDS = 5
 BAND_ORDER = ("excellent", "good", "fair", "average", "weak")
-
-
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 def _period(request: HttpRequest) -> selectors.Period:
@@ -61,7 +57,7 @@ def _period_choices(current: selectors.Period) -> list[tuple[str, Any]]:
 
 def _ranking_context(request: HttpRequest) -> dict[str, Any]:
     period = _period(request)
-    results = selectors.realtime_index(period, language=_language())
+    results = selectors.realtime_index(period, language=active_language())
     groups = results[0].groups if results else ()
     return {
         "period": period,
@@ -97,7 +93,7 @@ def ranking_table(request: HttpRequest) -> HttpResponse:
 def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
     unit = get_object_or_404(Unit, code=code)
     period = _period(request)
-    [result] = selectors.realtime_index(period, unit_code=code, language=_language())
+    [result] = selectors.realtime_index(period, unit_code=code, language=active_language())
     indicators_by_group: dict[str, list[Any]] = {}
     for indicator in result.indicators:
         indicators_by_group.setdefault(indicator.group, []).append(indicator)
@@ -122,7 +118,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _unit_page(request: HttpRequest, code: str, extra: dict[str, Any]) -> HttpResponse:
     context = _unit_context(request, code)
-    trend = selectors.unit_trend(context["unit"], context["period"].last.year, language=_language())
+    trend = selectors.unit_trend(
+        context["unit"], context["period"].last.year, language=active_language()
+    )
     context["trend"] = {
         "months": [point.month for point in trend],
         "score": [None if p.score is None else round(p.score, 2) for p in trend],

@@ -21,7 +21,6 @@ from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -46,6 +45,7 @@ from govindex.feedback.open311_format import (
 from govindex.feedback.selectors import categories_active, public_cases
 from govindex.feedback.services import api_key_find, feedback_case_submit
 from govindex.feedback.throttling import Limit, rate_limit_hit
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 
 JURISDICTION_ID = "hanoi.gov.vn"
@@ -70,10 +70,6 @@ def _error(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     return _response(
         fmt, "errors", errors_document([(status, text) for text in descriptions]), status
     )
-
-
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 def open311_view(view: Any) -> Any:
@@ -144,7 +140,7 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @open311_view
 def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
-    language = _language()
+    language = active_language()
     rows = [
         {
             "service_code": category.code,
@@ -297,7 +293,7 @@ def requests_query(params: Any, *, now: datetime) -> QuerySet[FeedbackCase]:
 def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt)
-    language = _language()
+    language = active_language()
     cases = requests_query(request.GET, now=timezone.now())[:MAX_REQUESTS]
     return _response(
         fmt, "service_requests", [request_document(request, case, language) for case in cases]
@@ -310,7 +306,7 @@ def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpRe
     case = _cases().filter(tracking_code=request_id.upper()).first()
     if case is None:
         raise Open311Error(404, _("service_request_id %(id)s not found") % {"id": request_id})
-    return _response(fmt, "service_requests", [request_document(request, case, _language())])
+    return _response(fmt, "service_requests", [request_document(request, case, active_language())])
 
 
 @require_http_methods(["GET", "HEAD"])

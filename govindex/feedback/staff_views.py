@@ -32,7 +32,8 @@ from govindex.feedback.permissions import (
 )
 from govindex.feedback.services import abuse_reports_resolve, feedback_transition
 from govindex.feedback.transitions import ALLOWED_TRANSITIONS, TRANSFERABLE
-from govindex.feedback.views import _language, _year, _year_bounds
+from govindex.feedback.views import _year, _year_bounds
+from govindex.languages import active_language
 
 S = CaseStatus
 
@@ -63,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "units": selectors.handling_units_of(request.user),
             "city": can_see_city(request.user),
             "now": timezone.now(),
-            "language": _language(),
+            "language": active_language(),
         },
     )
 
@@ -117,7 +118,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "answer_form": AnswerForm(initial={"answer": case.answer}),
             "reason_form": ReasonForm(),
             "now": timezone.now(),
-            "language": _language(),
+            "language": active_language(),
         },
     )
 
@@ -197,7 +198,7 @@ def push_avoid(request: HttpRequest) -> HttpResponse:
             "stats": selectors.unit_transfer_stats(**window)[:30],
             "transfer_reasons": selectors.transfer_reason_counts(**window)[:20],
             "rejection_reasons": selectors.rejection_reason_counts(**window)[:20],
-            "language": _language(),
+            "language": active_language(),
         },
     )
 

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,15 +43,12 @@ from govindex.feedback.throttling import (
     ip_key,
     rate_limit_hit,
 )
+from govindex.languages import active_language
 
 SESSION_CASES = "feedback_cases"
 PAGE_SIZE = 20
 HANOI_CENTRE = (21.0285, 105.8542)
 MAP_CACHE_SECONDS = 60
-
-
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -78,7 +74,7 @@ def _year(request: HttpRequest) -> int:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The public list and map of answered cases."""
-    language = _language()
+    language = active_language()
     category = request.GET.get("category", "")
     unit = request.GET.get("unit", "")
     query = request.GET.get("q", "").strip()[:100]
@@ -232,7 +228,7 @@ def similar(request: HttpRequest) -> HttpResponse:
         lat = lon = None  # type: ignore[assignment]
     if category is not None and lat is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
         found = selectors.similar_cases(category=category, lat=lat, lon=lon)
-    return render(request, "feedback/similar.html", {"found": found, "language": _language()})
+    return render(request, "feedback/similar.html", {"found": found, "language": active_language()})
 
 
 def _may_rate(request: HttpRequest, case: FeedbackCase) -> bool:
@@ -273,7 +269,7 @@ def case_page(request: HttpRequest, code: str) -> HttpResponse:
             "citizen_key": request.GET.get("k", ""),
             "rating_form": RatingForm(),
             "abuse_form": AbuseForm(),
-            "language": _language(),
+            "language": active_language(),
             "on_time": case.answered_at is not None and case.answered_at <= case.handle_due,
         },
     )
@@ -353,7 +349,7 @@ def units(request: HttpRequest) -> HttpResponse:
             "years": list(range(timezone.localdate().year, 2023, -1)),
             "shares": selectors.unit_on_time_shares(start=start, end=end),
             "indicators": feedback_indicators(start=start, end=end),
-            "language": _language(),
+            "language": active_language(),
         },
     )
 

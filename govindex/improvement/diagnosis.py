@@ -26,13 +26,13 @@ import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govindex.assessments.frameworks import framework_for, round_framework
 from govindex.assessments.models import NodeResult, PublishedResult, Round, UnitResult
 from govindex.assessments.selectors import round_units, round_values
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.orgs.selectors import unit_predecessors
 from govindex.scoring import Framework, score_values
@@ -61,11 +61,6 @@ STATUS_LABELS = {
 
 class NoResult(LookupError):
     """The unit has no result in the round (not in it, or the round is not scored)."""
-
-
-def active_language() -> str:
-    code = (get_language() or "vi").split("-")[0].lower()
-    return code if code in ("vi", "en", "id") else "vi"
 
 
 def thresholds(achieved_at: float | None = None, partly_at: float | None = None) -> Thresholds:

@@ -10,10 +10,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from govindex.improvement.models import RootCause, Task, TaskStatus
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.orgs.templatetags.units import person_name
 
@@ -29,10 +29,6 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 class CityDateField(forms.Field):
@@ -69,7 +65,7 @@ class NumberField(forms.FloatField):
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name_in(_language())} ({obj.code})"
+        return f"{obj.name_in(active_language())} ({obj.code})"
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -79,7 +75,7 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class RootCauseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: RootCause) -> str:
-        return obj.name_in(_language())
+        return obj.name_in(active_language())
 
 
 def _person_fields(form: forms.Form, people: QuerySet[Any], *, label: Any) -> None:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from govindex.assessments.models import Round
 from govindex.errors import ApplicationError
-from govindex.improvement.diagnosis import BandChoice, RoundData, active_language, round_data
+from govindex.improvement.diagnosis import BandChoice, RoundData, round_data
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring import Band, Framework, ScoringInputError
 from govindex.scoring.whatif import PathResult, WhatIfResult, path_to_target_input, what_if_input

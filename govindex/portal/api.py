@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from govindex.errors import ApplicationError
-from govindex.portal.labels import active_language
+from govindex.languages import active_language
 from govindex.portal.rankings import RankingTable, latest_ranking
 from govindex.portal.visibility import Viewer
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from govindex.assessments.models import Round
 from govindex.assessments.permissions import can_view_unit_entries
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.portal import charts
 from govindex.portal.downloads import UnknownFormat, file_stem, requested_format, table_download
 from govindex.portal.heatmap import heat_map, heat_map_download_rows
-from govindex.portal.labels import active_language
 from govindex.portal.rankings import ranking_download_rows, ranking_table
 from govindex.portal.scorecards import NoResult, node_detail, scorecard, scorecard_download_rows
 from govindex.portal.trends import (

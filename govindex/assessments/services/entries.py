@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govindex.assessments.formatting import points_text
@@ -24,13 +23,10 @@ from govindex.assessments.services.states import (
 )
 from govindex.audit.services import Actor, audit_record
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring import Framework
 from govindex.scoring.framework import Source
-
-
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 class Keep(Enum):
@@ -164,7 +160,7 @@ def appraisal_problem(
         )
     if appraised_value != entry.self_value and not reason.strip():
         claimed = _("no value") if entry.self_value is None else points_text(entry.self_value)
-        name = leaf.name(_language()) if leaf is not None else entry.leaf_id
+        name = leaf.name(active_language()) if leaf is not None else entry.leaf_id
         return (
             "reason_required",
             _(

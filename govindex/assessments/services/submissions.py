@@ -7,7 +7,6 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govindex.assessments.frameworks import round_framework
@@ -18,6 +17,7 @@ from govindex.assessments.services.scores import round_compute
 from govindex.assessments.services.states import require_round_state
 from govindex.audit.services import Actor, actor_fields, audit_record
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring.framework import Source
 
@@ -53,7 +53,7 @@ def roundunit_submit(
     progress = self_assessment_progress(round, unit)
     if progress.missing:
         framework = round_framework(round, check_version=False)
-        language = (get_language() or "vi").split("-")[0]
+        language = active_language()
         names = [f"“{framework.node(leaf_id).name(language)}”" for leaf_id in progress.missing]
         shown = "; ".join(names[:8]) + (
             _("; and %(count)d more") % {"count": len(names) - 8} if len(names) > 8 else ""

@@ -2,23 +2,19 @@
 ``{{ node|node_guidance }}``."""
 
 from django import template
-from django.utils.translation import get_language
 
+from govindex.languages import active_language
 from govindex.scoring import Node
 
 register = template.Library()
 
 
-def _language() -> str:
-    return (get_language() or "vi").split("-")[0]
-
-
 @register.filter
 def node_name(node: Node) -> str:
-    return node.name(_language())
+    return node.name(active_language())
 
 
 @register.filter
 def node_guidance(node: Node) -> str:
     guidance = node.guidance
-    return guidance.get(_language()) or guidance.get("vi") or guidance.get("en") or ""
+    return guidance.get(active_language()) or guidance.get("vi") or guidance.get("en") or ""

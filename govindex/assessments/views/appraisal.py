@@ -33,13 +33,13 @@ from govindex.assessments.views.criterion_pages import (
     is_htmx,
     leaf_of,
     leaves_for,
-    page_language,
     problem_text,
     round_unit_of,
     unit_entries,
     visible_round,
 )
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring import Framework, Node
 from govindex.scoring.framework import Source
@@ -93,7 +93,7 @@ def appraisal(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     link = _appraisal_manager(request, round_id, code)
     round, unit = link.round, link.unit
     framework = round_framework(round, check_version=False)
-    language = page_language()
+    language = active_language()
     entries = unit_entries(round, unit)
     rows = []
     for leaf in _appraised_leaves(framework, unit):

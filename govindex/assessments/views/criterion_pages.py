@@ -10,19 +10,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
 from govindex.assessments import permissions
 from govindex.assessments.frameworks import round_framework
 from govindex.assessments.models import Entry, Evidence, Round, RoundUnit
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring import Framework, Node
 from govindex.scoring.framework import Source
-
-
-def page_language() -> str:
-    return (get_language() or "vi").split("-")[0]
 
 
 def problem_text(error: ApplicationError | ValidationError) -> str:
@@ -119,7 +115,7 @@ def criterion_row(
     framework = round_framework(link.round, check_version=False)
     values: dict[str, Any] = {
         "node": node,
-        "path": path_names(framework, node, page_language()),
+        "path": path_names(framework, node, active_language()),
         "entry": entry,
         "files": list(entry.files.all()) if entry else [],
         "form": form_for(node, entry),

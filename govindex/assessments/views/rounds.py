@@ -31,11 +31,9 @@ from govindex.assessments.services import (
     round_transition,
 )
 from govindex.assessments.survey_table import SurveyTableError, read_survey_table
-from govindex.assessments.views.criterion_pages import (
-    page_language,
-    visible_round,
-)
+from govindex.assessments.views.criterion_pages import visible_round
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.scoring.framework import Source
 
 
@@ -57,7 +55,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
         {
             "rounds": [(round, own_by_round.get(round.pk, [])) for round in visible],
             "can_manage": permissions.can_manage_round(request.user),
-            "language": page_language(),
+            "language": active_language(),
         },
     )
 
@@ -84,7 +82,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "assessments/round.html",
         {
             "round": round,
-            "framework_name": framework.name(page_language()),
+            "framework_name": framework.name(active_language()),
             "table": table,
             "moves": moves,
             "can_manage": can_manage,
@@ -160,6 +158,6 @@ def survey_import(request: HttpRequest, round_id: int) -> HttpResponse:
             "form": form,
             "problems": problems,
             "survey_leaves": survey_leaves,
-            "language": page_language(),
+            "language": active_language(),
         },
     )

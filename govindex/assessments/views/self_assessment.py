@@ -38,13 +38,13 @@ from govindex.assessments.views.criterion_pages import (
     is_htmx,
     leaf_of,
     leaves_for,
-    page_language,
     problem_text,
     round_unit_of,
     unit_entries,
     unit_link_for_viewer,
 )
 from govindex.errors import ApplicationError
+from govindex.languages import active_language
 from govindex.scoring import Node
 from govindex.scoring.framework import Source
 
@@ -63,7 +63,7 @@ def _criterion_form(node: Node, entry: Entry | None) -> CriterionForm:
 def _self_assessment_context(request: HttpRequest, link: RoundUnit) -> dict[str, Any]:
     round, unit = link.round, link.unit
     framework = round_framework(round, check_version=False)
-    language = page_language()
+    language = active_language()
     entries = unit_entries(round, unit)
     areas: list[tuple[Node, list[CriterionRow]]] = []
     area_of = {leaf.id: framework.path(leaf.id)[1] for leaf in framework.leaves}

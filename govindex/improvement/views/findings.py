@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from govindex.assessments.views.criterion_pages import is_htmx, leaf_of, page_language
+from govindex.assessments.views.criterion_pages import is_htmx, leaf_of
 from govindex.errors import ApplicationError
 from govindex.improvement import permissions
 from govindex.improvement.forms import FindingForm, plan_people
@@ -27,6 +27,7 @@ from govindex.improvement.models import Finding
 from govindex.improvement.selectors import active_root_causes, tasks_by_leaf
 from govindex.improvement.services import finding_record
 from govindex.improvement.views.plans import plan_link
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 
 #: Criterion statuses of the diagnosis (``row.status`` in ``criterion_actions.html``).
@@ -130,7 +131,7 @@ def finding_edit(request: HttpRequest, round_id: int, code: str, leaf_id: str) -
         "round": round,
         "unit": unit,
         "node": node,
-        "criterion_name": node.name(page_language()),
+        "criterion_name": node.name(active_language()),
         "finding": finding,
         "form": form,
         "status": status,

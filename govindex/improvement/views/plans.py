@@ -28,7 +28,6 @@ from govindex.assessments.permissions import visible_rounds
 from govindex.assessments.views.criterion_pages import (
     form_errors,
     leaves_for,
-    page_language,
     round_unit_of,
     visible_round,
 )
@@ -74,6 +73,7 @@ from govindex.improvement.services import (
     task_set_status,
     task_update,
 )
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.scoring import Framework, Node
 
@@ -129,7 +129,7 @@ def _task_form(
         units=Unit.objects.order_by("kind", "code"),
         people=plan_people([link.unit], keep=exclude.person if exclude else None),
         parents=[task for task in tasks if exclude is None or task.pk != exclude.pk],
-        criteria=criterion_choices(framework, link.unit, page_language()),
+        criteria=criterion_choices(framework, link.unit, active_language()),
         **kwargs,
     )
 
@@ -166,7 +166,7 @@ def _plan_context(
     round, unit = link.round, link.unit
     user = request.user
     framework = round_framework(round, check_version=False)
-    language = page_language()
+    language = active_language()
     can_edit = permissions.can_edit_plan(user, unit)
     can_approve = permissions.can_approve_tasks(user, unit)
     plan = unit_plan(round, unit)
@@ -482,7 +482,7 @@ def plan_upload(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 
 def _city_context(request: HttpRequest, round: Round, lead_form: LeadForm | None) -> dict[str, Any]:
     framework = round_framework(round, check_version=False)
-    language = page_language()
+    language = active_language()
     names = {leaf.id: leaf.name(language) for leaf in framework.leaves}
     can_assign = permissions.can_assign_leads(request.user)
     if lead_form is None and can_assign:
@@ -539,7 +539,7 @@ def lead_assign(request: HttpRequest, round_id: int) -> HttpResponse:
         raise PermissionDenied
     round = visible_round(request, round_id)
     framework = round_framework(round, check_version=False)
-    form = _lead_form(framework, page_language(), request.POST)
+    form = _lead_form(framework, active_language(), request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -556,7 +556,7 @@ def lead_assign(request: HttpRequest, round_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(unit)s now leads criterion %(leaf)s.")
-                % {"unit": data["lead_unit"].name_in(page_language()), "leaf": data["leaf_id"]},
+                % {"unit": data["lead_unit"].name_in(active_language()), "leaf": data["leaf_id"]},
             )
             return redirect("improvement:city_plan", round_id=round.pk)
     context = _city_context(request, round, form)

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -33,6 +32,7 @@ from govindex.improvement.reports import (
     report_html,
     unit_report,
 )
+from govindex.languages import active_language
 
 
 def _round(request: HttpRequest, round_id: int) -> Round:
@@ -45,8 +45,7 @@ def _language(request: HttpRequest) -> str:
     asked = request.GET.get("language", "")
     if asked in known:
         return asked
-    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return active if active in known else settings.LANGUAGE_CODE
+    return active_language()
 
 
 def _answer(request: HttpRequest, report: UnitReport | CityReport) -> HttpResponse:

@@ -2,8 +2,8 @@
 
 from django import template
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.utils.translation import get_language
 
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def unit_name(unit: Unit) -> str:
-    return unit.name_in((get_language() or "vi").split("-")[0])
+    return unit.name_in(active_language())
 
 
 @register.filter
@@ -26,4 +26,4 @@ def person_name(user: AbstractBaseUser) -> str:
 def localised(thing: object) -> str:
     """Any record with ``name_in(language)`` (feedback categories, units …), in the page's
     language."""
-    return str(thing.name_in((get_language() or "vi").split("-")[0]))  # type: ignore[attr-defined]
+    return str(thing.name_in(active_language()))  # type: ignore[attr-defined]

@@ -10,9 +10,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from govindex.assessments.formatting import state_label
+from govindex.languages import active_language
 from govindex.orgs.models import Unit
 from govindex.portal.downloads import download_links
-from govindex.portal.labels import active_language
 
 register = template.Library()
 
