@@ -33,6 +33,9 @@ def record(world: PlanWorld, **overrides: object) -> Finding:
 def test_the_default_root_causes(db: None) -> None:
     """Seeded by the migration; ``root_causes_seed`` puts back any that are missing (a flushed
     test database) and leaves the others as they are."""
+    root_causes_seed(
+        actor="tests"
+    )  # an earlier transactional test in this worker may have flushed them
     RootCause.objects.filter(code="budget").delete()
     RootCause.objects.filter(code="legal").update(name_en="Legal obstacles")
     assert root_causes_seed(actor="tests") == 1
