@@ -149,8 +149,14 @@ class IngestBatch(models.Model):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("dossier code (MaHoSo)"), max_length=64, unique=True)
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    # Unique by ``dossiers_code_unique`` below: ``unique=True`` would add a second,
+    # ``varchar_pattern_ops`` index on PostgreSQL for prefix searches nothing makes.
+    code = models.CharField(_("dossier code (MaHoSo)"), max_length=64)
+    # No index of its own: dossiers are read per unit (below), never per procedure across units,
+    # and each index costs every bulk load (docs/benchmarks.md, "Import with the bulk path").
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
     # Indexed by ("unit", "received_at") below; a separate index would only slow bulk loads.
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="dossiers", db_index=False
@@ -197,6 +203,7 @@ class Dossier(models.Model):
             ),
         )
         constraints = (
+            models.UniqueConstraint(fields=("code",), name="dossiers_code_unique"),
             models.CheckConstraint(
                 condition=Q(due_at__gte=F("received_at")),
                 name="dossiers_due_after_received",
@@ -287,8 +294,12 @@ class DailyCount(models.Model):
     key, and a year of the demo is ~0.6 M rows instead of ~10 M (docs/realtime.md).
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    # Both read through the unique key (unit, procedure, day); indexes of their own would only
+    # slow the counters' upserts.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     day = models.DateField()
     received = models.IntegerField(default=0)
     online = models.IntegerField(default=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from govindex.dossiers import bulk_load, storage
 from govindex.dossiers.models import DailyCount, Dossier
@@ -142,3 +142,33 @@ def test_without_leave_to_lock_a_large_batch_loads_with_the_constraints_in_place
     assert constraints() == before  # never dropped, so nothing to validate after the commit
     assert callbacks == []
     assert summary.created == 3
+
+
+def index_columns(table: str) -> set[str]:
+    """Each index of ``table`` as its definition's column part, e.g. ``(unit_id, received_at)``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return {definition.split(" USING btree ")[1] for (definition,) in cursor.fetchall()}
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_every_index_a_bulk_load_maintains_is_one_the_pages_read_by() -> None:
+    """Each index costs every loaded row (docs/benchmarks.md, "Import with the bulk path"): no
+    ``varchar_pattern_ops`` twin of the code, no lone procedure or unit index."""
+    assert index_columns(storage.DOSSIER_TABLE) == {
+        "(id)",
+        "(code)",
+        "(unit_id, received_at)",
+        "(late_from) WHERE (finished_at IS NULL)",
+    }
+    assert index_columns(storage.COUNT_TABLE) == {"(id)", "(unit_id, procedure_id, day)", "(day)"}
+
+
+@pytest.mark.django_db
+def test_a_dossier_code_is_unique_in_the_database(tmp_path, catalogue) -> None:
+    dossiers_import(path=write_csv(tmp_path / "d.csv", GOOD), actor="system:test")
+    first = Dossier.objects.first() or pytest.fail("nothing imported")
+    first.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        first.save()
