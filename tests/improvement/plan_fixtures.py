@@ -23,7 +23,7 @@ from pytest_django.fixtures import Settings
 
 from govindex.assessments.models import Round, RoundState
 from govindex.improvement.models import RootCause, Task
-from govindex.improvement.services import root_causes_seed, task_create
+from govindex.improvement.services import task_create
 from govindex.orgs.models import Role, Unit, UnitKind
 from tests.factories import (
     MembershipFactory,
@@ -32,6 +32,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.seeded import migration_rows_restored
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
 
@@ -103,9 +104,7 @@ class PlanWorld:
 
 @pytest.fixture
 def world(db: None) -> PlanWorld:
-    # A test that flushes the database (transactional and browser tests) removes the rows the
-    # migration seeded; put the default causes back.
-    root_causes_seed(actor="tests")
+    migration_rows_restored()  # a flush may have removed them (tests/seeded.py)
     round = RoundFactory(name="Mini 2025", state=RoundState.OPEN)
     units = {
         code: UnitFactory(code=code, name_vi=vi, name_en=en, kind=kind)

@@ -13,6 +13,7 @@ from govindex.improvement.selectors import criterion_leads, findings_by_leaf
 from govindex.improvement.services import criterion_lead_assign, finding_record, root_causes_seed
 from tests.improvement.plan_fixtures import *  # noqa: F403 (the fixtures)
 from tests.improvement.plan_fixtures import PlanWorld
+from tests.seeded import migration_rows_restored
 
 
 def record(world: PlanWorld, **overrides: object) -> Finding:
@@ -33,9 +34,7 @@ def record(world: PlanWorld, **overrides: object) -> Finding:
 def test_the_default_root_causes(db: None) -> None:
     """Seeded by the migration; ``root_causes_seed`` puts back any that are missing (a flushed
     test database) and leaves the others as they are."""
-    root_causes_seed(
-        actor="tests"
-    )  # an earlier transactional test in this worker may have flushed them
+    migration_rows_restored()  # a flush may have removed them (tests/seeded.py)
     RootCause.objects.filter(code="budget").delete()
     RootCause.objects.filter(code="legal").update(name_en="Legal obstacles")
     assert root_causes_seed(actor="tests") == 1

@@ -13,9 +13,8 @@ from govindex.improvement.models import Finding, Task, TaskStatus
 from tests.improvement.plan_fixtures import *  # noqa: F403 (the fixtures)
 from tests.improvement.plan_fixtures import PlanWorld
 
-# A transactional test finds the database as the previous one left it: serialized rollback puts
-# back first what the migrations seeded (root causes, calendar days) if a flush removed it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The ``world`` fixture puts back what the migrations seeded (tests/seeded.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "plan-test-password"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
