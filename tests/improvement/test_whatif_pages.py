@@ -18,6 +18,7 @@ from pytest_django.fixtures import Settings
 
 from govindex.assessments.models import Entry, NodeResult, RoundComputation, UnitResult
 from govindex.audit.models import AuditRecord
+from govindex.improvement.views.whatif import input_text
 from govindex.orgs.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.portal.dashboard_fixtures import Dashboards, build_dashboards
@@ -140,6 +141,21 @@ def test_a_changed_value_gives_the_new_score_class_and_rank(world, people, clien
     assert "1 criterion changed; nothing is saved." in html
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (89.932885, "89.93"),
+        (5.0, "5"),
+        (75.1, "75.1"),
+        (0.004, "0"),
+        (1_234_567.0, "1234567"),
+        (None, ""),
+    ],
+)
+def test_an_input_shows_two_decimals_at_most(value, shown) -> None:
+    assert input_text(value) == shown
+
+
 def test_an_untouched_input_is_no_change_though_it_shows_fewer_digits(
     world, people, client_for
 ) -> None:
@@ -157,7 +173,7 @@ def test_an_untouched_input_is_no_change_though_it_shows_fewer_digits(
         url(world), {"v-a2.online": shown, "v-a1.report": "6"}, headers=HTMX
     ).content.decode()
 
-    assert shown == "75.1235"
+    assert shown == "75.12"  # as the "Current value" column shows it
     assert "1 criterion changed; nothing is saved." in html
 
 

@@ -31,8 +31,8 @@ SHOWN_CRITERIA = 10
 #: The "top N" target the page offers first.
 DEFAULT_TOP = 3
 INPUT_PREFIX = "v-"
-#: How an input shows a value (the template's ``stringformat:'.6g'``).
-INPUT_FORMAT = ".6g"
+#: Decimals an input shows a value with (as the "Current value" column does).
+INPUT_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class InputRow:
     """A criterion of the form: its current value and the value in the input."""
 
     row: CriterionRow
-    entered: float | None
+    entered: str  # the input's text
     ceiling: float | None
     changed: bool
     on_path: bool
@@ -57,10 +57,18 @@ def _number(text: str) -> float | None:
     return value
 
 
+def input_text(value: float | None) -> str:
+    """A value as an input holds it: ``INPUT_DECIMALS`` decimals, a point, no trailing zeros
+    (89.932885… → "89.93", 5.0 → "5")."""
+    if value is None:
+        return ""
+    return f"{value:.{INPUT_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
 def _unchanged(value: float, current: float | None) -> bool:
-    """The input still holds the current value as the form shows it (six significant digits,
-    ``INPUT_FORMAT``), so an untouched 89.9329 is not a change of 89.932885…."""
-    return current is not None and value in (current, float(format(current, INPUT_FORMAT)))
+    """The input still holds the current value as the form shows it (``input_text``), so an
+    untouched 89.93 is not a change of 89.932885…."""
+    return current is not None and value in (current, float(input_text(current)))
 
 
 def _entered(request: HttpRequest, diagnosis: UnitDiagnosis) -> tuple[dict[str, float], list[str]]:
@@ -130,7 +138,7 @@ def _input_rows(
         rows.append(
             InputRow(
                 row=row,
-                entered=values.get(row.leaf_id, row.value),
+                entered=input_text(values.get(row.leaf_id, row.value)),
                 ceiling=_ceiling(row),
                 changed=changed,
                 on_path=row.leaf_id in on_path,
