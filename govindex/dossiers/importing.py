@@ -163,11 +163,20 @@ def _text_forms(text: pl.Expr, deadline: bool) -> list[pl.Expr]:
     return [form.cast(UTC_TIME) for form in (*aware, *local, *dates)]
 
 
+def _form_of(text: str, forms: list[pl.Expr]) -> int | None:
+    """The index of the form that reads ``text`` (the forms exclude one another)."""
+    fits = pl.DataFrame({"text": [text]}).select(
+        form.is_not_null().alias(str(k)) for k, form in enumerate(forms)
+    )
+    return next((k for k, fit in enumerate(fits.row(0)) if fit), None)
+
+
 def _datetime(frame: pl.DataFrame, name: str, deadline: bool) -> pl.Series:
     """The column as UTC datetimes (null when empty or unreadable).
 
-    A text column is read form by form, each form only on the values no earlier form could read,
-    starting with the form of the first value: a file in one form costs one pass, not twelve."""
+    A text column is read in the form of its first value, in one pass over the column as it is;
+    only the values that pass leaves unread are stripped and tried form by form. A file in one
+    form costs one pass, not twelve."""
     dtype = frame.schema[name]
     column = pl.col(name)
     if isinstance(dtype, pl.Datetime):
@@ -178,26 +187,34 @@ def _datetime(frame: pl.DataFrame, name: str, deadline: bool) -> pl.Series:
         hour = DEADLINE_CLOSE_HOUR if deadline else 0
         local = column.cast(pl.Datetime("us")) + pl.duration(hours=hour)
         return frame.select(_local_to_utc(local).cast(UTC_TIME)).to_series()
-    text = frame.select(_as_text(frame, name).alias("text")).with_row_index("index")
     result = pl.repeat(None, frame.height, dtype=UTC_TIME, eager=True).alias(name)
-    pending = text.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
-    if pending.is_empty():
-        return result
     forms = _text_forms(pl.col("text"), deadline)
-    first = (
-        pending.head(1)
-        .select(form.is_not_null().alias(str(k)) for k, form in enumerate(forms))
-        .row(0)
+    rest: pl.Series | None = None  # the rows left to read; None: all
+    if dtype == pl.String:
+        raw = frame.get_column(name)
+        filled = raw.str.len_bytes().fill_null(0) > 0
+        if not filled.any():
+            return result
+        first = _form_of(raw[int(filled.arg_true()[0])].strip(), forms)
+        if first is not None:
+            form = _text_forms(pl.col(name), deadline)[first]
+            result = frame.select(form.alias(name)).to_series()
+            rest = result.is_null() & filled
+            if not rest.any():
+                return result
+    part = frame if rest is None else frame.filter(rest)
+    index = pl.int_range(pl.len(), dtype=pl.UInt32) if rest is None else pl.lit(rest.arg_true())
+    pending = part.select(_as_text(part, name).alias("text"), index.alias("index")).filter(
+        pl.col("text").is_not_null() & (pl.col("text") != "")
     )
-    order = sorted(range(len(forms)), key=lambda k: not first[k])  # stable: then the usual order
-    for k in order:
-        read = pending.with_columns(value=forms[k])
+    for form in forms:
+        if pending.is_empty():
+            break
+        read = pending.with_columns(value=form)
         found = read.filter(pl.col("value").is_not_null())
         if found.height:
             result.scatter(found["index"], found["value"])
         pending = read.filter(pl.col("value").is_null()).drop("value")
-        if pending.is_empty():
-            break
     return result
 
 
