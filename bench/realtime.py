@@ -74,6 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = (
     "dossiers_dossierevent",
     "dossiers_dailycount",
+    "dossiers_balance",
     "dossiers_dossier",
     "dossiers_ingestbatch",
 )

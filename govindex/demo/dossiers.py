@@ -24,6 +24,7 @@ from django.utils import timezone
 from govindex.calendars.working_days import WorkingCalendar
 from govindex.dossiers.frames import DOSSIER_SCHEMA, LOCAL, UTC_TIME
 from govindex.dossiers.models import (
+    Balance,
     CounterState,
     DailyCount,
     Dossier,
@@ -279,6 +280,7 @@ def dossiers_flush() -> int:
         for model in (
             DossierEvent,
             DailyCount,
+            Balance,
             Dossier,
             IngestBatch,
             RecomputeRun,

@@ -337,6 +337,28 @@ class DailyCount(models.Model):
         return f"{self.unit_id}/{self.procedure_id}/{self.day}"
 
 
+class Balance(models.Model):
+    """Dossiers of one unit and procedure open, and open and late, now: ``opened − closed`` and
+    ``late_started − late_closed`` summed over every day of ``DailyCount``, kept by the same
+    writes (``storage``). The balance at the end of a period is this minus the days after it, so
+    the current period reads a handful of rows instead of every day since the first dossier."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    open = models.IntegerField(default=0)
+    late_open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("unit", "procedure"), name="dossiers_balance_key"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.procedure_id}: {self.open} open, {self.late_open} late"
+
+
 class CounterState(models.Model):
     """The one row that says up to which instant open dossiers were judged late (the re-judge
     job's watermark), and the counters' version (bumped by every write; pages cache on it)."""

@@ -33,6 +33,7 @@ from govindex.dossiers.indicators import (
 )
 from govindex.dossiers.models import (
     COUNTERS,
+    Balance,
     CounterState,
     DailyCount,
     Dossier,
@@ -99,7 +100,7 @@ def counters_version() -> int:
 # -- sums -----------------------------------------------------------------------------------
 
 
-def _frame(rows: QuerySet[DailyCount, dict[str, Any]], columns: Sequence[str]) -> pl.DataFrame:
+def _frame(rows: QuerySet[Any, Any], columns: Sequence[str]) -> pl.DataFrame:
     data = list(rows.values_list(*columns))
     return pl.DataFrame(data, schema={c: pl.Int64 for c in columns}, orient="row")
 
@@ -107,21 +108,34 @@ def _frame(rows: QuerySet[DailyCount, dict[str, Any]], columns: Sequence[str]) -
 def procedure_sums(period: Period, unit_ids: Sequence[int] | None = None) -> pl.DataFrame:
     """Per unit and procedure: the period's counter sums, and ``open``/``late_open`` at its end."""
     rows = DailyCount.objects.filter(day__gte=period.first, day__lte=period.last)
-    before = DailyCount.objects.filter(day__lte=period.last)
+    after = DailyCount.objects.filter(day__gt=period.last)
+    now = Balance.objects.all()
     if unit_ids is not None:
-        rows, before = rows.filter(unit_id__in=unit_ids), before.filter(unit_id__in=unit_ids)
+        rows, after, now = (query.filter(unit_id__in=unit_ids) for query in (rows, after, now))
     key = ("unit_id", "procedure_id")
     in_period = _frame(
         rows.values(*key).order_by().annotate(**{c: Sum(c) for c in PERIOD_COUNTERS}),
         [*key, *PERIOD_COUNTERS],
     )
-    at_end = _frame(
-        before.values(*key)
+    # The balances at the period's end: today's, less what the days after it changed (none for
+    # the current period).
+    since = _frame(
+        after.values(*key)
         .order_by()
         .annotate(
             open=Sum(F("opened") - F("closed")), late_open=Sum(F("late_started") - F("late_closed"))
         ),
         [*key, "open", "late_open"],
+    )
+    at_end = (
+        _frame(now, [*key, "open", "late_open"])
+        .join(since, on=list(key), how="full", coalesce=True, suffix="_since")
+        .fill_null(0)
+        .select(
+            *key,
+            (pl.col("open") - pl.col("open_since")).alias("open"),
+            (pl.col("late_open") - pl.col("late_open_since")).alias("late_open"),
+        )
     )
     joined = in_period.join(at_end, on=list(key), how="full", coalesce=True)
     return joined.fill_null(0).filter(

@@ -39,6 +39,7 @@ from govindex.dossiers.frames import (
 )
 from govindex.dossiers.models import (
     COUNTERS,
+    Balance,
     BatchKind,
     CounterState,
     DailyCount,
@@ -483,6 +484,7 @@ def counters_recompute(
             frame = with_late_from(frame.drop("late_from"), calendar)
             _store_late_from(frame)
             DailyCount.objects.filter(unit_id=unit_id).delete()
+            Balance.objects.filter(unit_id=unit_id).delete()
             counts = counter_frame(frame, procedures, state.judged_until)
             rows += storage.upsert_counts(counts)
             dossiers += frame.height

@@ -15,10 +15,13 @@ import polars as pl
 from django.db import connection
 
 from govindex.dossiers.frames import DOSSIER_SCHEMA, KEY, LOCAL, UTC_TIME
-from govindex.dossiers.models import COUNTERS, DailyCount, Dossier
+from govindex.dossiers.models import COUNTERS, Balance, DailyCount, Dossier
 
 DOSSIER_TABLE = Dossier._meta.db_table
 COUNT_TABLE = DailyCount._meta.db_table
+BALANCE_TABLE = Balance._meta.db_table
+BALANCE_KEY = ("unit_id", "procedure_id")
+BALANCES = ("open", "late_open")
 _DATETIME_COLUMNS = [name for name, dtype in DOSSIER_SCHEMA.items() if dtype == UTC_TIME] + [
     "late_from"
 ]
@@ -115,10 +118,9 @@ def add_counts(counts: pl.DataFrame) -> int:
     ``DailyCount`` yet are copied straight in (no staging table, no conflict check per row), the
     others upserted. Only under the counter lock (``services._locked_state``), which keeps other
     writers from adding a key between the read of the keys and the copy."""
-    counts = counts.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNTERS))
+    counts = _nonzero(counts)
     if counts.is_empty():
         return 0
-    counts = counts.select(*KEY, *COUNTERS)
     days = counts["day"]
     units = counts["unit_id"].unique().sort().to_list()
     buffer = io.BytesIO()
@@ -142,50 +144,74 @@ def add_counts(counts: pl.DataFrame) -> int:
     if fresh.height:
         insert_frame(COUNT_TABLE, fresh)
     if fresh.height < counts.height:
-        upsert_counts(counts.join(stored, on=list(KEY), how="semi"))
+        _upsert_adding(COUNT_TABLE, KEY, COUNTERS, counts.join(stored, on=list(KEY), how="semi"))
+    _add_to_balances(counts)
     return counts.height
 
 
 def upsert_counts(counts: pl.DataFrame) -> int:
-    """Add counter rows (``KEY`` + ``COUNTERS``) to ``DailyCount``; rows of zeros are skipped."""
-    counts = counts.filter(pl.any_horizontal(pl.col(name) != 0 for name in COUNTERS))
+    """Add counter rows (``KEY`` + ``COUNTERS``) to ``DailyCount``, and their open and late
+    changes to ``Balance``; rows of zeros are skipped."""
+    counts = _nonzero(counts)
     if counts.is_empty():
         return 0
-    counts = counts.select(*KEY, *COUNTERS)
-    names = ", ".join(counts.columns)
-    updates = ", ".join(f"{name} = {COUNT_TABLE}.{name} + excluded.{name}" for name in COUNTERS)
-    conflict = f"ON CONFLICT (unit_id, procedure_id, day) DO UPDATE SET {updates}"
-    if is_postgresql() and counts.height > 2_000:
-        stage = create_stage("dossiers_count_stage", COUNT_TABLE, counts.columns)
-        insert_frame(stage, counts)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {COUNT_TABLE} ({names}) SELECT {names} FROM {stage} {conflict}"  # noqa: S608 (identifiers from the models; values are parameters)
-            )
-            cursor.execute(f"DROP TABLE {stage}")
-        return counts.height
-    if is_postgresql():
-        marks = ", ".join(["%s"] * len(counts.columns))
-        rows = counts.rows()
+    _upsert_adding(COUNT_TABLE, KEY, COUNTERS, counts)
+    _add_to_balances(counts)
+    return counts.height
+
+
+def _nonzero(counts: pl.DataFrame) -> pl.DataFrame:
+    return counts.select(*KEY, *COUNTERS).filter(
+        pl.any_horizontal(pl.col(name) != 0 for name in COUNTERS)
+    )
+
+
+def _add_to_balances(counts: pl.DataFrame) -> None:
+    """``Balance`` += each unit and procedure's ``opened − closed`` and ``late_started −
+    late_closed`` in ``counts``."""
+    changes = (
+        counts.group_by(BALANCE_KEY)
+        .agg(
+            open=(pl.col("opened") - pl.col("closed")).sum(),
+            late_open=(pl.col("late_started") - pl.col("late_closed")).sum(),
+        )
+        .filter((pl.col("open") != 0) | (pl.col("late_open") != 0))
+    )
+    if not changes.is_empty():
+        _upsert_adding(BALANCE_TABLE, BALANCE_KEY, BALANCES, changes)
+
+
+def _upsert_adding(
+    table: str, key: Sequence[str], columns: Sequence[str], frame: pl.DataFrame
+) -> None:
+    """Insert ``frame``'s rows into ``table``, or add their ``columns`` to the row of the same
+    ``key`` (``INSERT … ON CONFLICT … DO UPDATE SET c = c + excluded.c``)."""
+    frame = frame.select(*key, *columns)
+    names = ", ".join(frame.columns)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in columns)
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    if is_postgresql() and frame.height <= 2_000:
+        marks = ", ".join(["%s"] * len(frame.columns))
+        rows = frame.rows()
         with connection.cursor() as cursor:
             for offset in range(0, len(rows), 1_000):
                 chunk = rows[offset : offset + 1_000]
                 value_rows = ", ".join(f"({marks})" for _ in chunk)
                 cursor.execute(
-                    f"INSERT INTO {COUNT_TABLE} ({names}) VALUES {value_rows} {conflict}",  # noqa: S608 (identifiers from the models; values are parameters)
+                    f"INSERT INTO {table} ({names}) VALUES {value_rows} {conflict}",  # noqa: S608 (identifiers from the models; values are parameters)
                     [value for row in chunk for value in row],
                 )
-        return counts.height
-    # SQLite: the rows into a bare temporary table (no index to maintain), then one statement
-    # merges them, instead of one upsert per row.
-    stage = create_stage("dossiers_count_stage", COUNT_TABLE, counts.columns)
-    insert_frame(stage, counts)
+        return
+    # Many rows (or SQLite): into a bare temporary table (no index to maintain), then one
+    # statement merges them, instead of one upsert per row. (SQLite needs the ``WHERE true`` to
+    # read ``ON CONFLICT`` after a ``SELECT``.)
+    stage = create_stage(f"{table}_stage", table, frame.columns)
+    insert_frame(stage, frame)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {COUNT_TABLE} ({names}) SELECT {names} FROM {stage} WHERE true {conflict}"  # noqa: S608 (identifiers from the models; values are parameters)
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} WHERE true {conflict}"  # noqa: S608 (identifiers from the models; values are parameters)
         )
     drop_stage(stage)
-    return counts.height
 
 
 def _select_sql(where: str) -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from govindex.dossiers.models import (
     COUNTERS,
+    Balance,
     CounterState,
     DailyCount,
     Dossier,
@@ -25,6 +26,7 @@ from govindex.dossiers.services import (
     events_ingest,
     source_system_create,
 )
+from tests.dossiers.balances import checked_balances
 from tests.dossiers.factories import ProcedureFactory
 from tests.dossiers.strategies import START, events_of, story_list
 from tests.factories import UnitFactory
@@ -33,8 +35,10 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> dict[tuple, tuple[int, ...]]:
+    """The daily counter rows by key, and the balances (checked against them)."""
     rows = DailyCount.objects.values_list("unit_id", "procedure_id", "day", *COUNTERS)
-    return {row[:3]: row[3:] for row in rows if any(row[3:])}
+    days = {row[:3]: row[3:] for row in rows if any(row[3:])}
+    return {**days, ("balances",): tuple(sorted(checked_balances().items()))}
 
 
 @pytest.fixture
@@ -62,7 +66,15 @@ def world(calendar):
 def test_incremental_counters_equal_a_full_recompute(
     world, calendar, stories, batch_size, judge_days
 ) -> None:
-    for model in (DossierEvent, Dossier, DailyCount, IngestBatch, RecomputeRun, CounterState):
+    for model in (
+        DossierEvent,
+        Dossier,
+        DailyCount,
+        Balance,
+        IngestBatch,
+        RecomputeRun,
+        CounterState,
+    ):
         model.objects.all().delete()
     units, procedures, system = world
     events = [

@@ -20,6 +20,7 @@ from govindex.dossiers.models import COUNTERS, DailyCount, Dossier, IngestBatch
 from govindex.dossiers.services import counters_recompute, dossiers_import
 from govindex.errors import ApplicationError
 from govindex.tabular import write_rows
+from tests.dossiers.balances import checked_balances
 from tests.dossiers.factories import ProcedureFactory
 from tests.factories import UnitFactory
 
@@ -115,7 +116,9 @@ def catalogue() -> None:
 
 def counter_rows() -> list[dict[str, object]]:
     """The daily counter rows by key, without ids and without rows whose counters are all 0
-    (an update can take a row back to zeros; a recompute does not write such rows)."""
+    (an update can take a row back to zeros; a recompute does not write such rows); the
+    balances are checked against them."""
+    checked_balances()
     rows = DailyCount.objects.order_by("unit", "procedure", "day").values()
     return [
         {key: value for key, value in row.items() if key != "id"}
