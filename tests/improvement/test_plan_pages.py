@@ -88,6 +88,8 @@ def test_the_plan_page(
     assert ">Approve</button>" in html  # the leader approves the drafts
     assert "Lê Văn Tâm" in html  # the recorded causes
     assert f'href="/improvement/{filled.round.pk}/units/00001/plan/export.xlsx"' in html
+    # a task's criteria by name, their ids on hover
+    assert 'class="tag criterion-tag" title="Reports (a1.report)">Reports</span>' in html
 
 
 def test_the_plan_query_count_does_not_grow_with_tasks(
@@ -310,6 +312,7 @@ def test_the_city_plan_page(
     [snv] = response.context["departments"]
     assert (snv.tasks, snv.overdue) == (2, 0)
     assert "Assign a lead department" in html
+    assert '<span class="task-ref">a2.satisfaction</span> Satisfaction → ' in html
     latest = client.get(reverse("improvement:city_plan_latest"))
     assert latest["Location"] == url
 
