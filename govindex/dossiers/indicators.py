@@ -33,6 +33,9 @@ class Availability(StrEnum):
     COMPUTED = "computed"
     UNPUBLISHED = "unpublished"  # the formula or its points are not published: not invented
     NO_DATA = "no_data"  # the formula is known but the records it needs are not held here
+    #: computed from the feedback cases by the feedback app (``govindex.feedback.indicators``,
+    #: its pages), not from dossiers, so not in the dossier index's totals
+    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Feedback items handled on time"),
         "satisfaction",
         "i5_2_feedback_on_time",
-        Availability.NO_DATA,
+        Availability.FEEDBACK,
         "feedback handled on time / feedback",
         note=_("Computed from feedback records (the feedback app), not from dossiers."),
     ),
@@ -286,7 +289,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Satisfaction with feedback handling"),
         "satisfaction",
         "i5_3_feedback_satisfaction",
-        Availability.NO_DATA,
+        Availability.FEEDBACK,
         "(feedback − unsatisfied − repeated − overdue) / feedback",
         note=_("Computed from feedback records (the feedback app), not from dossiers."),
     ),
