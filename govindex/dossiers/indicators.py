@@ -33,9 +33,13 @@ class Availability(StrEnum):
     COMPUTED = "computed"
     UNPUBLISHED = "unpublished"  # the formula or its points are not published: not invented
     NO_DATA = "no_data"  # the formula is known but the records it needs are not held here
-    #: computed from the feedback cases by the feedback app (``govindex.feedback.indicators``,
-    #: its pages), not from dossiers, so not in the dossier index's totals
+    #: computed from the feedback cases, whose sums (``FEEDBACK_SUMS``) the feedback app supplies
+    #: (``selectors.SumsSource``); "no data" where nothing supplies them
     FEEDBACK = "feedback"
+
+
+#: The sums of feedback cases per unit that 5.2 and 5.3 read (``govindex.feedback.indicators``).
+FEEDBACK_SUMS = ("feedback_cases", "feedback_on_time", "feedback_satisfied")
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,12 @@ class Indicator:
     denominator: Callable[[Sums], IntArray] | None = None
     note: str = ""
 
-    @property
-    def scored(self) -> bool:
-        return self.leaf is not None and self.availability is Availability.COMPUTED
+    def computed(self, sums: Sums) -> bool:
+        """Whether the indicator is computed from ``sums``: always for a dossier indicator, when
+        the feedback sums are there for a feedback one."""
+        if self.availability is Availability.FEEDBACK:
+            return all(name in sums for name in FEEDBACK_SUMS)
+        return self.availability is Availability.COMPUTED
 
 
 def _counter(name: str) -> Callable[[Sums], IntArray]:
@@ -282,7 +289,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "i5_2_feedback_on_time",
         Availability.FEEDBACK,
         "feedback handled on time / feedback",
-        note=_("Computed from feedback records (the feedback app), not from dossiers."),
+        _counter("feedback_on_time"),
+        _counter("feedback_cases"),
+        _("From the feedback cases first received in the period, under the unit holding them."),
     ),
     Indicator(
         "5.3",
@@ -291,7 +300,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "i5_3_feedback_satisfaction",
         Availability.FEEDBACK,
         "(feedback − unsatisfied − repeated − overdue) / feedback",
-        note=_("Computed from feedback records (the feedback app), not from dossiers."),
+        _counter("feedback_satisfied"),
+        _counter("feedback_cases"),
+        _("From the feedback cases first received in the period, under the unit holding them."),
     ),
     Indicator(
         "5.4",
@@ -377,7 +388,7 @@ class IndicatorRates:
 def indicator_rates(sums: Sums) -> IndicatorRates:
     numerators, denominators, rates = {}, {}, {}
     for indicator in INDICATORS:
-        if indicator.availability is not Availability.COMPUTED:
+        if not indicator.computed(sums):
             continue
         assert indicator.numerator is not None and indicator.denominator is not None
         top = np.asarray(indicator.numerator(sums), dtype=np.int64)
@@ -404,6 +415,6 @@ def score_rates(units: list[str], rates: IndicatorRates) -> RoundScores:
     column = {leaf: i for i, leaf in enumerate(model.leaf_ids)}
     matrix = np.full((len(units), len(model.leaf_ids)), np.nan)
     for indicator in INDICATORS:
-        if indicator.scored:
+        if indicator.leaf is not None and indicator.number in rates.rates:
             matrix[:, column[indicator.leaf]] = rates.rates[indicator.number]
     return score_values(model, units, matrix)

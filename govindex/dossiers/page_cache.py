@@ -33,7 +33,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
-from govindex.dossiers.selectors import cache_generation, counters_version
+from govindex.dossiers.selectors import cache_generation, data_version
 
 #: How long a page may show the numbers of an earlier counter version (seconds).
 REFRESH_SECONDS = 2.0
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class _Page:
     html: str
-    version: int
+    version: tuple[int, ...]
     generation: int
     rendered_at: float
 
@@ -57,17 +57,18 @@ class _Page:
 _pages: OrderedDict[tuple[str, ...], _Page] = OrderedDict()
 _refreshing: set[tuple[str, ...]] = set()
 _lock = threading.Lock()
-_version_read: tuple[float, int, int] | None = None  # (when, version, generation)
+_version_read: tuple[float, tuple[int, ...], int] | None = None  # (when, version, generation)
 
 
-def _version(generation: int, now: float) -> int:
-    """The counters' version, read at most every ``VERSION_SECONDS`` (and after a clear)."""
+def _version(generation: int, now: float) -> tuple[int, ...]:
+    """The data's version (``selectors.data_version``), read at most every ``VERSION_SECONDS``
+    (and after a clear)."""
     global _version_read
     with _lock:
         read = _version_read
     if read is not None and read[2] == generation and now - read[0] < VERSION_SECONDS:
         return read[1]
-    version = counters_version()
+    version = data_version()
     with _lock:
         _version_read = (now, version, generation)
     return version
@@ -149,7 +150,7 @@ def _in_thread(work: Callable[[], None]) -> None:
 def _render(
     key: tuple[str, ...],
     render: Callable[[dict[str, Any]], HttpResponse],
-    version: int,
+    version: tuple[int, ...],
     generation: int,
     now: float,
 ) -> tuple[HttpResponse, _Page | None]:

@@ -2,8 +2,9 @@
 class and rank, trends by month, the procedures most often late, and the dossiers behind a number.
 
 A unit's numbers read its daily counters — O(days × procedures), never O(dossiers). Results are
-cached in the process per period and counter version (every write bumps the version), so pages
-polling every few seconds cost one small query while nothing changes.
+cached in the process per period and data version (``data_version``: every write bumps the
+counters' version; the feedback cases that 5.2 and 5.3 read have their own), so pages polling
+every few seconds cost two small queries while nothing changes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import calendar as month_calendar
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,7 +26,6 @@ from django.utils import timezone
 from govindex.dossiers.indicators import (
     FOUR_NO,
     INDICATORS,
-    Availability,
     IndicatorRates,
     framework,
     indicator_rates,
@@ -95,6 +95,44 @@ def current_period() -> Period:
 
 def counters_version() -> int:
     return CounterState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+# -- sums held elsewhere ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SumsSource:
+    """Sums per unit that some indicators read but the dossier counters do not hold (the feedback
+    cases of 5.2 and 5.3), supplied by the app that holds them, which registers it
+    (``sums_source_register``, from its ``AppConfig.ready``; this app never imports it).
+
+    ``sums(period, units)``: each sum as one integer per unit, in ``units`` order.
+    ``version()``: a value that changes whenever a sum could, time passing included; cached
+    results and kept pages are keyed on it beside the counters' version."""
+
+    name: str
+    sums: Callable[[Period, Sequence[Unit]], Mapping[str, np.ndarray]]
+    version: Callable[[], int]
+
+
+_sources: dict[str, SumsSource] = {}
+
+
+def sums_source_register(source: SumsSource) -> None:
+    _sources[source.name] = source
+
+
+def data_version() -> tuple[int, ...]:
+    """The counters' version and each source's: equal while every result stays the same."""
+    return (counters_version(), *(source.version() for source in _sources.values()))
+
+
+def _with_sources(
+    sums: dict[str, np.ndarray], period: Period, units: Sequence[Unit]
+) -> dict[str, np.ndarray]:
+    for source in _sources.values():
+        sums.update(source.sums(period, units))
+    return sums
 
 
 # -- sums -----------------------------------------------------------------------------------
@@ -287,14 +325,14 @@ def _results(
         for indicator in INDICATORS:
             node = leaf_nodes.get(indicator.leaf) if indicator.leaf else None
             node_score = scored.nodes[indicator.leaf] if indicator.leaf else None
-            computed = indicator.availability is Availability.COMPUTED
+            computed = indicator.number in rates.rates
             rate = _optional(rates.rates[indicator.number][position]) if computed else None
             indicators.append(
                 IndicatorResult(
                     number=indicator.number,
                     name=str(indicator.name),
                     group=indicator.group,
-                    availability=indicator.availability.value,
+                    availability="computed" if computed else indicator.availability.value,
                     numerator=int(rates.numerators[indicator.number][position])
                     if computed
                     else None,
@@ -362,7 +400,7 @@ _computing: dict[tuple[Any, ...], threading.Lock] = {}
 def _cached(key: tuple[Any, ...], compute: Any) -> Any:
     """``compute()`` once per key and counter version; threads asking for a key being computed
     wait for that result instead of computing it again."""
-    key = (counters_version(), *key)
+    key = (data_version(), *key)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -409,7 +447,7 @@ def realtime_index(
         per_procedure = procedure_sums(period)
         unit_ids = set(per_procedure["unit_id"].unique().to_list())
         units = list(Unit.objects.filter(pk__in=unit_ids).order_by("code"))
-        sums = unit_sums(per_procedure, units, authorities(units))
+        sums = _with_sources(unit_sums(per_procedure, units, authorities(units)), period, units)
         results = _results(period, units, sums, language)
         return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.unit_code))
 
@@ -423,7 +461,7 @@ def realtime_index(
     if unit is None:
         raise ApplicationError(f"Unit {unit_code!r} is unknown.", code="unknown_unit", status=404)
     sums = unit_sums(procedure_sums(period, [unit.pk]), [unit], authorities([unit]))
-    return _results(period, [unit], sums, language)
+    return _results(period, [unit], _with_sources(sums, period, [unit]), language)
 
 
 @dataclass(frozen=True)
@@ -446,7 +484,7 @@ def unit_trend(unit: Unit, year: int, *, language: str = "vi") -> list[MonthPoin
         for month in range(1, last_month + 1):
             period = period_parse(f"{year}-{month:02d}")
             sums = unit_sums(procedure_sums(period, [unit.pk]), [unit], authority)
-            result = _results(period, [unit], sums, language)[0]
+            result = _results(period, [unit], _with_sources(sums, period, [unit]), language)[0]
             by_number = {i.number: i for i in result.indicators}
             has_dossiers = bool(by_number["2.1"].denominator or result.dossiers)
             points.append(

@@ -65,7 +65,7 @@ def _ranking_context(request: HttpRequest) -> dict[str, Any]:
         "groups": groups,
         "poll_seconds": POLL_SECONDS,
         "updated": timezone.localtime(),
-        "version": selectors.counters_version(),
+        "version": "-".join(map(str, selectors.data_version())),
     }
 
 
@@ -106,7 +106,7 @@ def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "poll_seconds": POLL_SECONDS,
         "updated": timezone.localtime(),
         "can_drill": can_view_unit_details(request.user, unit),
-        "version": selectors.counters_version(),
+        "version": "-".join(map(str, selectors.data_version())),
     }
 
 

@@ -2,10 +2,15 @@
 handling unit and period, through the dossiers app's indicator registry and the scoring core.
 
 The registry (``govindex.dossiers.indicators``) defines 5.2 and 5.3 — number, name, the leaf of
-``frameworks/dvc-766.yaml`` that scores them — and marks them "computed from feedback records".
-This module supplies their numerators and denominators from the cases and then uses the
-registry's own ``rate`` (N/A on an empty denominator) and the framework's leaves (points,
-threshold) through ``score_values``, so they are scored exactly like the dossier indicators.
+``frameworks/dvc-766.yaml`` that scores them, and the sums they read (``FEEDBACK_SUMS``). This
+module counts those sums from the cases, twice over:
+
+* ``feedback_sums`` for the real-time index, registered as a ``dossiers.selectors.SumsSource``
+  (``apps.py``), so a unit's 766 score there counts 5.2 and 5.3 with its dossier indicators;
+  ``feedback_version`` tells the index's caches when the counts may have changed;
+* ``feedback_indicators`` for the feedback pages (every unit holding a case in a period), with
+  the registry's own ``rate`` (N/A on an empty denominator) and the framework's leaves (points,
+  threshold) through ``score_values``.
 
 Rules, for the cases *first received* in the period (each case counted once, under the unit
 holding it now):
@@ -24,52 +29,25 @@ holding it now):
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from govindex.dossiers.indicators import (
-    INDICATOR_BY_NUMBER,
-    Availability,
-    Indicator,
-    Sums,
-    framework,
-    rate,
-)
+from govindex.dossiers.indicators import INDICATOR_BY_NUMBER, framework, rate
+from govindex.dossiers.rules import LOCAL_ZONE
+from govindex.dossiers.selectors import Period
 from govindex.feedback.models import CaseStatus, FeedbackCase, Rating
 from govindex.orgs.models import Unit
 from govindex.scoring import score_values
 
 S = CaseStatus
-
-
-def _sum(name: str):  # type: ignore[no-untyped-def]
-    def read(sums: Sums):  # type: ignore[no-untyped-def]
-        return sums[name]
-
-    read.__name__ = name
-    return read
-
-
-#: The registry's definitions of 5.2 and 5.3 with the feedback counts filled in.
-FEEDBACK_INDICATORS: tuple[Indicator, ...] = (
-    dataclasses.replace(
-        INDICATOR_BY_NUMBER["5.2"],
-        availability=Availability.COMPUTED,
-        numerator=_sum("on_time"),
-        denominator=_sum("cases"),
-    ),
-    dataclasses.replace(
-        INDICATOR_BY_NUMBER["5.3"],
-        availability=Availability.COMPUTED,
-        numerator=_sum("satisfied"),
-        denominator=_sum("cases"),
-    ),
-)
+#: The registry's definitions of 5.2 and 5.3; they read the ``FEEDBACK_SUMS`` that ``_counts``
+#: gives as ``feedback_cases``, ``feedback_on_time`` and ``feedback_satisfied``.
+FEEDBACK_INDICATORS = (INDICATOR_BY_NUMBER["5.2"], INDICATOR_BY_NUMBER["5.3"])
 
 
 def on_time_condition(as_of: datetime) -> Q:
@@ -108,19 +86,21 @@ def _optional(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 2)
 
 
-def feedback_indicators(
-    *, start: datetime, end: datetime, now: datetime | None = None
-) -> list[UnitFeedbackIndicators]:
-    """5.2 and 5.3 for every unit that holds a case received in ``[start, end)``, best 5.3
-    first. Rates are percentages rounded to 2 decimals; points come from the dvc-766 leaves."""
+def _counts(
+    start: datetime, end: datetime, now: datetime | None, unit_ids: list[int] | None = None
+) -> list[dict[str, int]]:
+    """Per handling unit (by id), the cases first received in ``[start, end)``, and how many of
+    them were on time, unsatisfied, repeated and satisfied, judged at the period's end or now."""
     now = now or timezone.now()
     as_of = min(now, end)
     on_time = on_time_condition(as_of)
     unsatisfied = Q(rating=Rating.UNSATISFIED)
     repeated = repeated_condition()
-    rows = list(
-        FeedbackCase.objects.filter(received_at__gte=start, received_at__lt=end)
-        .values("handling_unit")
+    cases = FeedbackCase.objects.filter(received_at__gte=start, received_at__lt=end)
+    if unit_ids is not None:
+        cases = cases.filter(handling_unit__in=unit_ids)
+    return list(
+        cases.values("handling_unit")
         .annotate(
             cases=Count("pk"),
             on_time=Count("pk", filter=on_time),
@@ -130,11 +110,64 @@ def feedback_indicators(
         )
         .order_by("handling_unit")
     )
+
+
+def feedback_sums(period: Period, units: Sequence[Unit]) -> dict[str, np.ndarray]:
+    """The sums 5.2 and 5.3 read in the real-time index (``dossiers.indicators.FEEDBACK_SUMS``),
+    one per unit in ``units`` order: the feedback cases the unit holds that were first received in
+    the period (Hanoi days), on time, and satisfied."""
+    start = datetime.combine(period.first, time(0), tzinfo=LOCAL_ZONE)
+    rows = {
+        row["handling_unit"]: row
+        for row in _counts(start, period.end_instant(), None, [unit.pk for unit in units])
+    }
+    empty = {"cases": 0, "on_time": 0, "satisfied": 0}
+    return {
+        f"feedback_{name}": np.array(
+            [rows.get(unit.pk, empty)[name] for unit in units], dtype=np.int64
+        )
+        for name in ("cases", "on_time", "satisfied")
+    }
+
+
+def feedback_version() -> int:
+    """Changes whenever ``feedback_sums`` could: a case added, removed or changed (its
+    ``updated_at``), or one more case passing its handling or publication deadline unanswered
+    or unpublished as time goes by."""
+    now = timezone.now()
+    found = FeedbackCase.objects.aggregate(
+        cases=Count("pk"),
+        changed=Max("updated_at"),
+        unanswered_late=Count(
+            "pk", filter=Q(answered_at__isnull=True, handle_due__lt=now) & ~Q(status=S.REJECTED)
+        ),
+        unpublished_late=Count(
+            "pk",
+            filter=Q(answered_at__isnull=False, published_at__isnull=True, publish_due__lt=now),
+        ),
+    )
+    changed = found["changed"]
+    return hash(
+        (
+            found["cases"],
+            int(changed.timestamp() * 1_000_000) if changed else 0,
+            found["unanswered_late"],
+            found["unpublished_late"],
+        )
+    )
+
+
+def feedback_indicators(
+    *, start: datetime, end: datetime, now: datetime | None = None
+) -> list[UnitFeedbackIndicators]:
+    """5.2 and 5.3 for every unit that holds a case received in ``[start, end)``, best 5.3
+    first. Rates are percentages rounded to 2 decimals; points come from the dvc-766 leaves."""
+    rows = _counts(start, end, now)
     if not rows:
         return []
     sums = {
-        name: np.array([row[name] for row in rows], dtype=np.int64)
-        for name in ("cases", "on_time", "unsatisfied", "repeated", "satisfied")
+        f"feedback_{name}": np.array([row[name] for row in rows], dtype=np.int64)
+        for name in ("cases", "on_time", "satisfied")
     }
     units = Unit.objects.in_bulk([row["handling_unit"] for row in rows])
     codes = [units[row["handling_unit"]].code for row in rows]

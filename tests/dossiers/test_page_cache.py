@@ -42,7 +42,7 @@ def test_a_kept_page_costs_no_query_and_carries_the_visitors_own_token(
         response = second.get(RANKING)
     kept = response.content.decode()
     monkeypatch.setattr(page_cache, "VERSION_SECONDS", 0.0)
-    with django_assert_num_queries(1):  # the counters' version, read again
+    with django_assert_num_queries(2):  # the data's version (counters, feedback), read again
         second.get(RANKING)
 
     assert page_cache.CSRF_SLOT not in rendered + kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from govindex.dossiers import selectors
 from govindex.feedback.indicators import feedback_indicators
 from govindex.feedback.models import CaseStatus, Rating, RejectionReason
 from govindex.feedback.services import feedback_case_submit, feedback_rate, feedback_transition
@@ -23,7 +24,7 @@ def answer(case, at, publish_at=None):
     return case
 
 
-def test_hand_computed_unit(category, ward, other_ward) -> None:
+def six_cases(category, ward, other_ward) -> None:
     # Six cases received at the ward in March 2025 (handling deadline 31 March 17:00 for the
     # ones received on 10 March):
     received = hanoi(2025, 3, 10, 9)
@@ -57,6 +58,10 @@ def test_hand_computed_unit(category, ward, other_ward) -> None:
     # Outside the period: not counted.
     submit(category, ward, now=hanoi(2025, 4, 1, 9))
 
+
+def test_hand_computed_unit(category, ward, other_ward) -> None:
+    six_cases(category, ward, other_ward)
+
     rows = {
         row.unit.code: row
         for row in feedback_indicators(start=hanoi(2025, 3, 1), end=hanoi(2025, 4, 1), now=NOW)
@@ -81,3 +86,35 @@ def test_hand_computed_unit(category, ward, other_ward) -> None:
 
 def test_no_cases_no_rows() -> None:
     assert feedback_indicators(start=hanoi(2025, 3, 1), end=hanoi(2025, 4, 1), now=NOW) == []
+
+
+def test_the_real_time_index_counts_them_in_the_units_score(category, ward, other_ward) -> None:
+    """The same cases, through the 766 index of the dossiers app (its ``SumsSource``): 5.2 and
+    5.3 with the numbers above, in the satisfaction group and the total, and a new case shows
+    without clearing any cache (the feedback cases' version changed)."""
+    selectors.clear_cache()
+    six_cases(category, ward, other_ward)
+    march = selectors.period_parse("2025-03")
+
+    [index] = selectors.realtime_index(march, unit_code="00070")
+
+    found = {i.number: i for i in index.indicators}
+    on_time, satisfied = found["5.2"], found["5.3"]
+    assert (on_time.availability, on_time.numerator, on_time.denominator) == ("computed", 4, 6)
+    assert (on_time.rate, on_time.points) == (pytest.approx(66.67, abs=0.01), pytest.approx(4))
+    assert (satisfied.numerator, satisfied.denominator) == (2, 6)
+    assert satisfied.points == pytest.approx(2)
+    group = next(g for g in index.groups if g.id == "satisfaction")
+    # 5.4 is N/A (no dossier finished), so the group counts 5.2 and 5.3 out of 12
+    assert (group.points, group.max_points) == (pytest.approx(6), 12.0)
+
+    feedback_case_submit(
+        category=category,
+        description="thêm một phản ánh",
+        area=ward,
+        actor=None,
+        now=hanoi(2025, 3, 25, 9),
+    )
+    [index] = selectors.realtime_index(march, unit_code="00070")
+    found = {i.number: i for i in index.indicators}
+    assert (found["5.2"].numerator, found["5.2"].denominator) == (5, 7)  # inside its deadline
