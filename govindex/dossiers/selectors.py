@@ -398,7 +398,7 @@ _computing: dict[tuple[Any, ...], threading.Lock] = {}
 
 
 def _cached(key: tuple[Any, ...], compute: Any) -> Any:
-    """``compute()`` once per key and counter version; threads asking for a key being computed
+    """``compute()`` once per key and data version; threads asking for a key being computed
     wait for that result instead of computing it again."""
     key = (data_version(), *key)
     with _cache_lock:

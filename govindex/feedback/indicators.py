@@ -45,8 +45,8 @@ from govindex.orgs.models import Unit
 from govindex.scoring import score_values
 
 S = CaseStatus
-#: The registry's definitions of 5.2 and 5.3; they read the ``FEEDBACK_SUMS`` that ``_counts``
-#: gives as ``feedback_cases``, ``feedback_on_time`` and ``feedback_satisfied``.
+#: The registry's definitions of 5.2 and 5.3; they read ``FEEDBACK_SUMS`` (``feedback_cases``,
+#: ``feedback_on_time``, ``feedback_satisfied``), which ``_sums`` builds from ``_counts``.
 FEEDBACK_INDICATORS = (INDICATOR_BY_NUMBER["5.2"], INDICATOR_BY_NUMBER["5.3"])
 
 
@@ -122,10 +122,13 @@ def feedback_sums(period: Period, units: Sequence[Unit]) -> dict[str, np.ndarray
         for row in _counts(start, period.end_instant(), None, [unit.pk for unit in units])
     }
     empty = {"cases": 0, "on_time": 0, "satisfied": 0}
+    return _sums([rows.get(unit.pk, empty) for unit in units])
+
+
+def _sums(rows: Sequence[dict[str, int]]) -> dict[str, np.ndarray]:
+    """``FEEDBACK_SUMS`` from ``_counts`` rows, one value per row."""
     return {
-        f"feedback_{name}": np.array(
-            [rows.get(unit.pk, empty)[name] for unit in units], dtype=np.int64
-        )
+        f"feedback_{name}": np.array([row[name] for row in rows], dtype=np.int64)
         for name in ("cases", "on_time", "satisfied")
     }
 
@@ -165,10 +168,7 @@ def feedback_indicators(
     rows = _counts(start, end, now)
     if not rows:
         return []
-    sums = {
-        f"feedback_{name}": np.array([row[name] for row in rows], dtype=np.int64)
-        for name in ("cases", "on_time", "satisfied")
-    }
+    sums = _sums(rows)
     units = Unit.objects.in_bulk([row["handling_unit"] for row in rows])
     codes = [units[row["handling_unit"]].code for row in rows]
     model = framework()
