@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class _Page:
     html: str
-    version: tuple[int, ...]
+    version: tuple[Hashable, ...]
     generation: int
     rendered_at: float
 
@@ -57,10 +57,10 @@ class _Page:
 _pages: OrderedDict[tuple[str, ...], _Page] = OrderedDict()
 _refreshing: set[tuple[str, ...]] = set()
 _lock = threading.Lock()
-_version_read: tuple[float, tuple[int, ...], int] | None = None  # (when, version, generation)
+_version_read: tuple[float, tuple[Hashable, ...], int] | None = None  # (when, version, generation)
 
 
-def _version(generation: int, now: float) -> tuple[int, ...]:
+def _version(generation: int, now: float) -> tuple[Hashable, ...]:
     """The data's version (``selectors.data_version``), read at most every ``VERSION_SECONDS``
     (and after a clear)."""
     global _version_read
@@ -150,7 +150,7 @@ def _in_thread(work: Callable[[], None]) -> None:
 def _render(
     key: tuple[str, ...],
     render: Callable[[dict[str, Any]], HttpResponse],
-    version: tuple[int, ...],
+    version: tuple[Hashable, ...],
     generation: int,
     now: float,
 ) -> tuple[HttpResponse, _Page | None]:

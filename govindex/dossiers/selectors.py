@@ -13,7 +13,7 @@ import calendar as month_calendar
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -112,7 +112,7 @@ class SumsSource:
 
     name: str
     sums: Callable[[Period, Sequence[Unit]], Mapping[str, np.ndarray]]
-    version: Callable[[], int]
+    version: Callable[[], Hashable]
 
 
 _sources: dict[str, SumsSource] = {}
@@ -122,7 +122,7 @@ def sums_source_register(source: SumsSource) -> None:
     _sources[source.name] = source
 
 
-def data_version() -> tuple[int, ...]:
+def data_version() -> tuple[Hashable, ...]:
     """The counters' version and each source's: equal while every result stays the same."""
     return (counters_version(), *(source.version() for source in _sources.values()))
 

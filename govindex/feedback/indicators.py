@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 import numpy as np
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from govindex.dossiers.indicators import INDICATOR_BY_NUMBER, framework, rate
@@ -133,31 +134,25 @@ def _sums(rows: Sequence[dict[str, int]]) -> dict[str, np.ndarray]:
     }
 
 
-def feedback_version() -> int:
-    """Changes whenever ``feedback_sums`` could: a case added, removed or changed (its
-    ``updated_at``), or one more case passing its handling or publication deadline unanswered
-    or unpublished as time goes by."""
-    now = timezone.now()
-    found = FeedbackCase.objects.aggregate(
-        cases=Count("pk"),
-        changed=Max("updated_at"),
-        unanswered_late=Count(
-            "pk", filter=Q(answered_at__isnull=True, handle_due__lt=now) & ~Q(status=S.REJECTED)
-        ),
-        unpublished_late=Count(
-            "pk",
-            filter=Q(answered_at__isnull=False, published_at__isnull=True, publish_due__lt=now),
-        ),
-    )
-    changed = found["changed"]
-    return hash(
-        (
-            found["cases"],
-            int(changed.timestamp() * 1_000_000) if changed else 0,
-            found["unanswered_late"],
-            found["unpublished_late"],
+def feedback_version() -> tuple[object, ...]:
+    """Changes whenever ``feedback_sums`` could: the latest change to a case (every write sets
+    ``updated_at``, a new case included; cases are never deleted), the next handling deadline
+    still to pass unanswered, and the next publication deadline still to pass — when time passes
+    one, it moves (publication deadlines of cases already published move it too: a needless
+    recompute, never a stale one). One query of three index look-ups (``feedback_case_changed``,
+    ``feedback_case_unanswered_due``, ``feedback_case_publish_due``): it runs on every read of
+    the real-time index's caches."""
+    table = FeedbackCase._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {table}),"  # noqa: S608 (identifiers from the model; values are parameters)
+            f" (SELECT MIN(handle_due) FROM {table} WHERE answered_at IS NULL"
+            "  AND handle_due >= %s AND status <> %s),"
+            f" (SELECT MIN(publish_due) FROM {table} WHERE publish_due >= %s)",
+            [now, S.REJECTED.value, now],
         )
-    )
+        return tuple(str(value) for value in cursor.fetchone())
 
 
 def feedback_indicators(

@@ -239,6 +239,14 @@ class FeedbackCase(models.Model):
             models.Index(fields=["category", "received_at"], name="feedback_case_cat_received"),
             models.Index(fields=["status", "published_at"], name="feedback_case_published"),
             models.Index(fields=["lat", "lon"], name="feedback_case_point"),
+            # The three look-ups of ``indicators.feedback_version`` (the real-time index's caches).
+            models.Index(fields=["updated_at"], name="feedback_case_changed"),
+            models.Index(
+                fields=["handle_due"],
+                condition=Q(answered_at__isnull=True),
+                name="feedback_case_unanswered_due",
+            ),
+            models.Index(fields=["publish_due"], name="feedback_case_publish_due"),
         )
         constraints = (
             models.CheckConstraint(

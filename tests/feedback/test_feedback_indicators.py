@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from govindex.dossiers import selectors
-from govindex.feedback.indicators import feedback_indicators
+from govindex.feedback.indicators import feedback_indicators, feedback_version
 from govindex.feedback.models import CaseStatus, Rating, RejectionReason
 from govindex.feedback.services import feedback_case_submit, feedback_rate, feedback_transition
 from tests.feedback.conftest import hanoi
@@ -118,3 +121,14 @@ def test_the_real_time_index_counts_them_in_the_units_score(category, ward, othe
     [index] = selectors.realtime_index(march, unit_code="00070")
     found = {i.number: i for i in index.indicators}
     assert (found["5.2"].numerator, found["5.2"].denominator) == (5, 7)  # inside its deadline
+
+
+def test_the_feedback_version_moves_when_a_deadline_passes(category, ward, monkeypatch) -> None:
+    """No write, only time: a case passing its handling deadline unanswered changes 5.2, so
+    the version the real-time index caches on must change too."""
+    case = submit(category, ward, now=hanoi(2025, 3, 10, 9))
+    monkeypatch.setattr(timezone, "now", lambda: case.handle_due - timedelta(minutes=1))
+    before = feedback_version()
+    assert feedback_version() == before
+    monkeypatch.setattr(timezone, "now", lambda: case.handle_due + timedelta(minutes=1))
+    assert feedback_version() != before
